@@ -1,0 +1,200 @@
+"""Drawing answers: number, chart, map or table, the interpretation chips and the footer.
+
+Everything here is keyed by the caller's `key`, so boards and dashboards can draw
+many answers on one page.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from app import charts, maps, services
+
+CHART_TAB = {"number": "Answer", "line": "Chart", "bar": "Chart", "map": "Map"}
+
+
+def _value_text(value, column: str | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, int | float) and column in ("share", "change", "pct_change"):
+        return f"{value:,.1f}%"
+    if isinstance(value, float) and not float(value).is_integer():
+        return f"{value:,.2f}"
+    if isinstance(value, int | float):
+        return f"{int(value):,}"
+    return str(value)
+
+
+def _delta(context: dict) -> tuple[str | None, str | None]:
+    """The metric delta and its help text from the engine's context (previous period)."""
+    change = (context or {}).get("change_pct")
+    if change is None:
+        return None, None
+    previous = context.get("previous_value")
+    text = f"{change:+.1f}% on the previous period"
+    if previous is not None:
+        text += f" ({_value_text(previous, None)})"
+    return text, f"Compared with {context.get('previous_period') or 'the previous period'}"
+
+
+def _number(reply, key: str, compact: bool) -> None:
+    frame = reply.frame
+    s = charts.shape(frame)
+    value = frame.iloc[0][s.value] if s.value is not None and len(frame) else None
+    if hasattr(value, "item"):
+        value = value.item()
+    delta, description = _delta(getattr(reply, "context", None) or {})
+    title = reply.intent.describe() if reply.intent is not None else charts.label(s.value)
+    st.metric(
+        title,
+        _value_text(value, s.value),
+        delta=delta,
+        delta_color="inverse",  # more crime is bad news
+        border=not compact,
+        help=description,
+    )
+
+
+def display_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Long form pivoted for reading when there is a time grain and a series; otherwise as is."""
+    s = charts.shape(frame)
+    if s.time and s.series and s.value and frame[s.series].nunique() <= 12:
+        wide = frame.pivot_table(index=s.time, columns=s.series, values=s.value, aggfunc="sum", observed=True)
+        wide.columns = [str(c) for c in wide.columns]
+        return wide.reset_index()
+    return frame
+
+
+def _table(reply, key: str, compact: bool) -> None:
+    frame = reply.frame
+    shown = display_table(frame)
+    st.dataframe(
+        shown.rename(columns=charts.label),
+        hide_index=True,
+        height=260 if compact else min(560, 40 + 35 * len(shown)),
+        key=f"{key}-table",
+    )
+    st.download_button(
+        "Download CSV",
+        data=frame.to_csv(index=False).encode(),
+        file_name="answer.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key=f"{key}-csv",
+    )
+
+
+def _map(reply, key: str, compact: bool) -> None:
+    facts = services.get_facts()
+    spots, radius = _venues(reply.intent, facts.venues)
+    deck = maps.deck(
+        reply.frame,
+        venues=spots,
+        radius_m=radius,
+        outlines=services.borough_outlines(),
+        boroughs=facts.boroughs,
+        map_style=services.map_style(),
+    )
+    st.pydeck_chart(deck, height=340 if compact else 560, key=f"{key}-map")
+    shown = len(maps.points(reply.frame))
+    st.caption(f"{shown:,} mapped records · hexagons show density; hover a point for details.")
+
+
+def _venues(intent, venues: pd.DataFrame) -> tuple[list[tuple[str, float, float]], float | None]:
+    """The venues an intent is near, with their coordinates, and the radius in metres."""
+    names = getattr(intent, "venues", None) or ()
+    if not names or venues.empty or "venue" not in venues:
+        return [], None
+    found = venues[venues["venue"].isin(names)]
+    spots = [(r.venue, float(r.latitude), float(r.longitude)) for r in found.itertuples()]
+    return spots, float(getattr(intent, "radius_m", None) or 500)
+
+
+def _chart(reply, key: str, compact: bool) -> None:
+    if reply.chart == "map":
+        _map(reply, key, compact)
+    elif reply.chart == "number":
+        _number(reply, key, compact)
+    else:
+        figure = charts.line_figure if reply.chart == "line" else charts.bar_figure
+        st.plotly_chart(
+            figure(reply.frame, compact=compact),
+            theme=None,
+            key=f"{key}-chart",
+            config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
+        )
+
+
+def render_reply(reply, *, key: str, compact: bool = False) -> None:
+    """Draw an answer: refusal message, or tabs Chart | Table | SQL."""
+    if reply.error:
+        st.info(reply.error, icon=":material/info:")
+        return
+    frame = reply.frame
+    if frame is None or frame.empty:
+        st.info("No records match this question. Try a wider period or area.", icon=":material/search_off:")
+        if reply.sql:
+            with st.expander("SQL"):
+                st.code(reply.sql, language="sql")
+        return
+    if reply.chart == "table":
+        table, sql = st.tabs(["Table", "SQL"])
+    else:
+        main, table, sql = st.tabs([CHART_TAB.get(reply.chart, "Chart"), "Table", "SQL"])
+        with main:
+            _chart(reply, key, compact)
+    with table:
+        _table(reply, key, compact)
+    with sql:
+        st.code(reply.sql or "", language="sql", wrap_lines=True)
+
+
+def render_chips(intent, key: str) -> str | None:
+    """The interpretation as removable chips; returns the key of the chip removed, if any."""
+    removed = None
+    chips = intent.chips() if intent is not None else []
+    if not chips:
+        return None
+    with st.container(horizontal=True, gap="small", key=f"{key}-chips"):
+        for chip in chips:
+            if st.button(
+                f"{chip.label}  ✕",
+                key=f"{key}-chip-{chip.key}",
+                help=f"Remove and ask again without it. SQL: {chip.sql}" if chip.sql else "Remove",
+                type="secondary",
+            ):
+                removed = chip.key
+    return removed
+
+
+def render_notes(reply) -> None:
+    """Corrections and unknown words the engine noticed."""
+    for note in getattr(reply, "notes", None) or []:
+        st.caption(f":material/edit_note: {note}")
+
+
+def month_label(value: date | None) -> str:
+    return value.strftime("%B %Y") if value else "unknown"
+
+
+def footer_text(reply, data_as_of: date | None, synthetic: bool) -> str:
+    parts = []
+    if reply.rows_scanned is not None:
+        parts.append(f"Looked at {reply.rows_scanned:,} records")
+    if reply.elapsed_ms is not None:
+        ms = reply.elapsed_ms
+        parts.append(f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.0f} ms")
+    parts.append(f"data as of {month_label(data_as_of)}")
+    if synthetic:
+        parts.append("synthetic data")
+    return " · ".join(parts)
+
+
+def footer(reply, data_as_of: date | None, synthetic: bool) -> None:
+    """One line under every answer: records looked at, time taken, data month, synthetic label."""
+    st.caption(footer_text(reply, data_as_of, synthetic))

@@ -1,0 +1,15 @@
+"""The Store: one object with the whole state-store API (see app/store/__init__.py)."""
+
+from __future__ import annotations
+
+from app.store.boards import BoardsMixin
+from app.store.dashboards import DashboardsMixin
+
+
+class Store(BoardsMixin, DashboardsMixin):
+    """Users, boards, dashboards and the audit log in one SQLite file.
+
+    ``Store(path, clock=None)``: creates the file and its folder if needed and applies
+    pending migrations. Safe to share between threads and processes. ``clock`` returns
+    an aware datetime (for tests); it defaults to the system clock.
+    """

@@ -1,0 +1,185 @@
+"""The engine: question → Intent → SQL → guard → warehouse → Reply. `ask` never raises."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from nlq.chart import choose_chart
+from nlq.intent import Intent
+from nlq.parse import Parser, ParseResult
+from nlq.pipeline import build_nlp, english_words
+from nlq.refine import refine as refine_intent
+from nlq.sql import count_sql, to_sql
+from nlq.vocabulary import Vocabulary
+
+
+@dataclass
+class Reply:
+    question: str
+    intent: Intent | None = None
+    sql: str | None = None
+    error: str | None = None
+    suggestions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    frame: pd.DataFrame | None = None
+    chart: str = "table"
+    rows_scanned: int | None = None
+    elapsed_ms: float = 0.0
+    context: dict = field(default_factory=dict)
+
+
+class Engine:
+    """Open once (vocabulary and spaCy pipeline are built here), then ask many questions."""
+
+    def __init__(self, con, vocabulary: Vocabulary, timeout_s: float = 5.0, row_cap: int = 100_000):
+        self.con = con
+        self.vocabulary = vocabulary
+        self.nlp = build_nlp(vocabulary)
+        self.parser = Parser(vocabulary, self.nlp, english_words(self.nlp))
+        self.timeout_s = timeout_s
+        self.row_cap = row_cap
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, **kw) -> Engine:
+        from warehouse.connect import connect_readonly
+        from warehouse.paths import warehouse_path
+
+        con = connect_readonly(path or warehouse_path())
+        return cls(con, Vocabulary.from_connection(con), **kw)
+
+    @property
+    def data_as_of(self) -> dt.date:
+        return self.vocabulary.anchor_month
+
+    # ---- without running -------------------------------------------------------------------
+    def parse(self, question: str) -> ParseResult:
+        try:
+            result = self.parser.parse(question)
+        except Exception as e:  # a parser bug must not take the app down
+            return ParseResult(None, f"Sorry, I could not read that question ({type(e).__name__}).",
+                               suggestions=self.parser.suggestions())
+        if result.intent is not None:
+            result.sql = self.sql_for(result.intent)
+        return result
+
+    def sql_for(self, intent: Intent) -> str:
+        return to_sql(intent)
+
+    # ---- answering ----------------------------------------------------------------------------
+    def ask(self, question: str) -> Reply:
+        start = time.perf_counter()
+        parsed = self.parse(question)
+        if parsed.intent is None:
+            return Reply(question, None, None, parsed.error, parsed.suggestions, parsed.notes,
+                         elapsed_ms=_ms(start))
+        reply = self.run(parsed.intent, question=question)
+        reply.notes = list(parsed.notes)
+        reply.elapsed_ms = _ms(start)
+        return reply
+
+    def run(self, intent: Intent, question: str = "") -> Reply:
+        start = time.perf_counter()
+        reply = Reply(question or intent.describe(self.data_as_of), intent, chart=choose_chart(intent),
+                      notes=list(intent.notes))
+        try:
+            intent.check()
+            problem = self._unknown_values(intent)
+            if problem:
+                reply.error = problem
+                return reply
+            reply.sql = self.sql_for(intent)
+            result = self._run_sql(reply.sql)
+            reply.frame = result.frame
+            if result.truncated:
+                reply.notes.append(f"Showing the first {len(result.frame):,} rows only.")
+            reply.rows_scanned = self._rows_scanned(intent, result.frame)
+            reply.context = self._context(intent, result.frame)
+        except Exception as e:  # guard refusals, timeouts, bad saved intents: a message, never a traceback
+            reply.error = _plain(e)
+            reply.frame = None
+            reply.suggestions = self.parser.suggestions()
+        reply.elapsed_ms = _ms(start)
+        return reply
+
+    def refine(self, previous: Intent, text: str) -> Reply:
+        """A follow-up ('what about Hackney?', 'only robberies', 'by month', 'as a map')."""
+        result = refine_intent(previous, text, self.vocabulary, self.parser)
+        if isinstance(result, Intent):
+            return self.run(result, question=text)
+        return Reply(text, previous, None, result, self.parser.suggestions())
+
+    # ---- helpers -------------------------------------------------------------------------------
+    def _run_sql(self, sql: str):
+        from nlq.runner import run_guarded
+
+        return run_guarded(self.con, sql, timeout_s=self.timeout_s, row_cap=self.row_cap)
+
+    def _scalar(self, sql: str):
+        frame = self._run_sql(sql).frame
+        return None if frame.empty else frame.iat[0, 0]
+
+    def _rows_scanned(self, intent: Intent, frame: pd.DataFrame) -> int | None:
+        if intent.measure == "count" and not intent.group_by and intent.chart != "map" and len(frame) == 1:
+            value = frame.iat[0, 0]
+            return None if pd.isna(value) else int(value)
+        try:
+            value = self._scalar(count_sql(intent))
+        except Exception:
+            return None
+        return None if value is None or pd.isna(value) else int(value)
+
+    def _context(self, intent: Intent, frame: pd.DataFrame) -> dict:
+        """For a single number: the previous comparable period's value and the % change."""
+        if intent.group_by or intent.measure in ("change",) or intent.chart == "map" or len(frame) != 1:
+            return {}
+        previous_window = intent.time.previous() if intent.time else None
+        if previous_window is None:
+            return {}
+        current = frame.iat[0, -1]
+        try:
+            prev = self._scalar(self.sql_for(replace(intent, time=previous_window)))
+        except Exception:
+            return {}
+        ctx = {"previous_period": previous_window.label(), "previous_value": _num(prev)}
+        if prev and current is not None and not pd.isna(current):
+            ctx["change_pct"] = 100.0 * (float(current) - float(prev)) / float(prev)
+        return ctx
+
+    def _unknown_values(self, intent: Intent) -> str | None:
+        v = self.vocabulary
+        checks = [
+            (intent.crime_types + intent.excluded_types, set(v.crime_types), "crime type"),
+            (intent.boroughs, set(v.boroughs), "borough"),
+            (intent.bcus, set(v.bcus), "BCU"),
+            (intent.venues, set(v.venues), "venue"),
+            (intent.outcomes, set(v.outcomes), "outcome"),
+        ]
+        for values, known, what in checks:
+            bad = [x for x in values if x not in known]
+            if bad:
+                return f"Unknown {what}: {bad[0]!r}."
+        if intent.event and not v.events_matching(intent.event):
+            return f"No event matches {intent.event!r}."
+        if intent.event_category and intent.event_category not in v.event_categories:
+            return f"Unknown event category {intent.event_category!r}."
+        return None
+
+
+def _ms(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+def _num(x):
+    if x is None or pd.isna(x):
+        return None
+    return int(x) if float(x).is_integer() else float(x)
+
+
+def _plain(e: Exception) -> str:
+    reason = getattr(e, "reason", None) or str(e) or type(e).__name__
+    return f"Sorry, that could not be answered: {reason}"

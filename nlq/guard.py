@@ -1,0 +1,181 @@
+"""The SQL guard: every statement is checked here before it reaches the warehouse.
+
+`check_sql` accepts one read-only query over the warehouse tables and returns it
+as DuckDB SQL with a row cap; anything else raises `GuardError` with a plain reason.
+
+>>> check_sql("SELECT borough, count(*) FROM crimes GROUP BY borough", row_cap=10)
+'SELECT borough, COUNT(*) FROM crimes GROUP BY borough LIMIT 10'
+>>> try:
+...     check_sql("DROP TABLE crimes")
+... except GuardError as e:
+...     print(e.reason)
+only SELECT queries are allowed, not DROP
+"""
+
+from __future__ import annotations
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
+WAREHOUSE_TABLES = frozenset({"crimes", "boroughs", "crime_types", "venues", "events", "lsoas", "build_info"})
+
+# Functions that read files, reach the network, run dynamic SQL or reveal the
+# system. Table functions are already refused as FROM sources; this list also
+# catches their scalar cousins and anything nested in expressions.
+DENIED_FUNCTIONS = frozenset(
+    {
+        "glob",
+        "getenv",
+        "getvariable",
+        "current_setting",
+        "query",
+        "query_table",
+        "sniff_csv",
+        "delta_scan",
+        "iceberg_scan",
+        "json_execute_serialized_sql",
+        "load_aws_credentials",
+        "which_secret",
+        "checkpoint",
+        "force_checkpoint",
+        "export_database",
+        "import_database",
+        "system",
+        "shell",
+    }
+)
+DENIED_PREFIXES = (
+    "read_",
+    "write_",
+    "parquet_",
+    "sqlite_",
+    "postgres_",
+    "mysql_",
+    "duckdb_",
+    "pragma_",
+    "iceberg_",
+    "delta_",
+    "http",
+    "s3",
+    "json_execute",
+)
+
+# Statement kinds (and clauses) that must never appear anywhere in the tree.
+_FORBIDDEN_NODES = tuple(
+    getattr(exp, name)
+    for name in (
+        "DML",
+        "DDL",
+        "Command",
+        "Pragma",
+        "Set",
+        "Attach",
+        "Detach",
+        "Install",
+        "Use",
+        "Describe",
+        "Summarize",
+        "Copy",
+        "Drop",
+        "Alter",
+        "Into",
+        "Lock",
+    )
+    if hasattr(exp, name)
+)
+_SOURCES = (exp.Table, exp.Subquery, exp.Values, exp.Unnest)
+
+
+class GuardError(ValueError):
+    """A statement the guard refuses; `reason` says why in plain words."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def check_sql(sql: str, *, row_cap: int = 100_000) -> str:
+    """Check one query and return it as DuckDB SQL, capped at `row_cap` rows.
+
+    >>> check_sql("SELECT * FROM venues LIMIT 5", row_cap=3)
+    'SELECT * FROM venues LIMIT 3'
+    >>> try:
+    ...     check_sql("SELECT * FROM read_csv('/etc/passwd')")
+    ... except GuardError as e:
+    ...     print(e.reason)
+    reading files or calling table functions is not allowed
+    """
+    if not isinstance(sql, str) or not sql.strip():
+        raise GuardError("there is no SQL to run")
+    if row_cap < 1:
+        raise GuardError("the row cap must be at least 1")
+    try:
+        statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
+    except SqlglotError as e:
+        raise GuardError(f"the SQL could not be read: {str(e).splitlines()[0]}") from None
+    if len(statements) != 1:
+        raise GuardError(f"exactly one statement is allowed, found {len(statements)}")
+    root = statements[0]
+    if not isinstance(root, (exp.Select, exp.SetOperation)):
+        kind = root.key.upper() if not isinstance(root, exp.Command) else str(root.this).upper()
+        raise GuardError(f"only SELECT queries are allowed, not {kind}")
+
+    for node in root.walk():
+        if isinstance(node, _FORBIDDEN_NODES):
+            raise GuardError(f"{node.key.upper()} is not allowed in a query")
+        if isinstance(node, (exp.From, exp.Join, exp.Lateral)):
+            _check_source(node)
+        elif isinstance(node, exp.Func):
+            _check_function(node)
+
+    ctes = {cte.alias_or_name.lower() for cte in root.find_all(exp.CTE)}
+    if shadowed := ctes & WAREHOUSE_TABLES:
+        raise GuardError(f"a WITH clause may not reuse the table name {sorted(shadowed)[0]!r}")
+    for table in root.find_all(exp.Table):
+        _check_table(table, ctes)
+
+    _cap_rows(root, row_cap)
+    return root.sql(dialect="duckdb", comments=False)
+
+
+def _check_source(node: exp.Expression) -> None:
+    source = node.this
+    if isinstance(node, exp.Lateral):
+        ok = isinstance(source, exp.Subquery)
+    else:
+        ok = isinstance(source, _SOURCES) or isinstance(source, exp.Lateral)
+    if not ok or (isinstance(source, exp.Table) and not isinstance(source.this, exp.Identifier)):
+        raise GuardError("reading files or calling table functions is not allowed")
+
+
+def _check_table(table: exp.Table, ctes: set[str]) -> None:
+    if not isinstance(table.this, exp.Identifier) or not table.name:
+        raise GuardError("reading files or calling table functions is not allowed")
+    if table.catalog or table.db.lower() not in ("", "main"):
+        raise GuardError(f"only the warehouse tables can be queried, not {table.sql('duckdb')}")
+    name = table.name.lower()
+    if name not in WAREHOUSE_TABLES and not (name in ctes and not table.db):
+        raise GuardError(f"unknown table {table.name!r}")
+
+
+def _check_function(func: exp.Func) -> None:
+    if isinstance(func, exp.Anonymous):
+        names = [func.name]
+    else:
+        names = list(type(func).sql_names())
+    for name in (n.lower() for n in names):
+        if name in DENIED_FUNCTIONS or name.startswith(DENIED_PREFIXES):
+            raise GuardError(f"the function {name}() is not allowed")
+
+
+def _cap_rows(root: exp.Expression, row_cap: int) -> None:
+    limit = root.args.get("limit")
+    if limit is None:
+        root.set("limit", exp.Limit(expression=exp.Literal.number(row_cap)))
+        return
+    value = limit.expression if isinstance(limit, exp.Limit) else None
+    options = limit.args.get("limit_options") if isinstance(limit, exp.Limit) else None
+    if not (isinstance(value, exp.Literal) and value.is_int) or (options and options.args.get("percent")):
+        raise GuardError("LIMIT must be a whole number of rows")
+    limit.set("expression", exp.Literal.number(min(int(value.this), row_cap)))

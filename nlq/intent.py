@@ -1,0 +1,295 @@
+"""The Intent: what a question asks for, independent of wording and of SQL.
+
+It renders itself as plain English, part by part (chips), and round-trips through
+JSON for share links and saved board tiles.
+
+>>> i = Intent(crime_types=("Robbery",), boroughs=("Westminster",), group_by=("hour",))
+>>> i.describe()
+'Robbery · Westminster · by hour'
+>>> Intent.from_dict(i.to_dict()) == i
+True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from nlq.timeexpr import TimeWindow
+
+MEASURES = ("count", "rate_per_1000", "share", "change", "average_per_month", "average_per_week",
+            "average_per_day", "average_per_year")
+GRAINS = ("hour", "weekday", "day", "week", "month", "quarter", "year", "borough", "bcu", "crime_type",
+          "outcome", "location", "lsoa", "venue")
+TIME_GRAINS = ("hour", "weekday", "day", "week", "month", "quarter", "year")
+TIMES_OF_DAY = {"morning": (6, 11), "afternoon": (12, 17), "evening": (18, 21), "night": (22, 5)}
+DAY_TYPES = ("weekend", "weekday")
+WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+CHARTS = ("number", "line", "bar", "map", "table")
+FILTER_KEYS = ("crime_types", "outcomes", "boroughs", "bcus", "venues")
+GRAIN_LABELS = {"weekday": "day of week", "crime_type": "crime type", "bcu": "BCU", "lsoa": "LSOA",
+                "location": "street"}
+
+
+@dataclass(frozen=True)
+class Chip:
+    key: str  # the Intent part, usable with Intent.without(key)
+    label: str  # plain English
+    sql: str  # the SQL condition or expression it contributes
+
+
+@dataclass(frozen=True)
+class Intent:
+    measure: str = "count"
+    crime_types: tuple[str, ...] = ()  # include list; empty = all crime
+    excluded_types: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+    boroughs: tuple[str, ...] = ()
+    bcus: tuple[str, ...] = ()
+    venues: tuple[str, ...] = ()
+    radius_m: int = 500
+    event: str | None = None  # event name pattern from the vocabulary, e.g. 'Taylor Swift'
+    event_category: str | None = None  # e.g. 'football'
+    event_year: int | None = None
+    event_venue: str | None = None  # events held at this venue (category questions)
+    time: TimeWindow | None = None
+    baseline: TimeWindow | None = None  # the earlier period of a change question
+    time_of_day: str | None = None
+    day_type: str | None = None  # 'weekend' | 'weekday'
+    weekdays: tuple[str, ...] = ()  # e.g. ('Friday',)
+    group_by: tuple[str, ...] = ()
+    top_n: int | None = None
+    order: str = "desc"  # ranking direction: 'desc' (most) | 'asc' (least)
+    share_part: tuple[str, ...] = ()  # filter keys that define the part of a share; the rest is the whole
+    compare: bool = False
+    chart: str | None = None  # hint; nlq.chart decides when None
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    # ---- plain English ------------------------------------------------------------------------
+    def chips(self, anchor: dt.date | None = None) -> list[Chip]:
+        """Every part of the intent as (key, label, SQL), in reading order."""
+        from nlq.sql import fragment  # sql depends on intent, not the other way round
+
+        parts: list[tuple[str, str]] = []
+        if self.measure != "count":
+            parts.append(("measure", _measure_label(self)))
+        parts.append(("crime_types", " + ".join(self.crime_types) if self.crime_types else "All crime"))
+        if self.excluded_types:
+            parts.append(("excluded_types", "excluding " + ", ".join(self.excluded_types)))
+        if self.outcomes:
+            parts.append(("outcomes", "outcome: " + " or ".join(self.outcomes)))
+        if self.boroughs:
+            parts.append(("boroughs", _join(self.boroughs)))
+        if self.bcus:
+            parts.append(("bcus", _join(b + " BCU" for b in self.bcus)))
+        if self.venues:
+            parts.append(("venues", f"within {_distance(self.radius_m)} of {_join(self.venues)}"))
+        if self.event or self.event_category:
+            label = "during " + (self.event or f"{self.event_category} events")
+            if self.event_venue and not self.event:
+                label += f" at {self.event_venue}"
+            if self.event_year:
+                label += f" {self.event_year}"
+            parts.append(("event", label))
+        if self.time_of_day:
+            lo, hi = TIMES_OF_DAY[self.time_of_day]
+            parts.append(("time_of_day", f"{self.time_of_day} ({lo:02d}:00–{hi:02d}:59)"))
+        if self.day_type:
+            parts.append(("day_type", "weekends" if self.day_type == "weekend" else "weekdays"))
+        if self.weekdays:
+            parts.append(("weekdays", _join(d + "s" for d in self.weekdays)))
+        if self.group_by:
+            parts.append(("group_by", " and ".join("by " + GRAIN_LABELS.get(g, g) for g in self.group_by)))
+        if self.top_n:
+            word = "top" if self.order == "desc" else "bottom"
+            parts.append(("top_n", f"{word} {self.top_n}"))
+        if self.time:
+            parts.append(("time", _time_label(self.time, anchor)))
+        if self.baseline:
+            parts.append(("baseline", "vs " + _time_label(self.baseline, anchor)))
+        if self.chart:
+            parts.append(("chart", f"as a {self.chart}"))
+        return [Chip(key, label, fragment(self, key)) for key, label in parts]
+
+    def describe(self, anchor: dt.date | None = None) -> str:
+        """One line: 'Robbery · Westminster · by hour · Dec 2025'."""
+        return " · ".join(c.label for c in self.chips(anchor))
+
+    # ---- editing ------------------------------------------------------------------------------
+    def without(self, key: str) -> Intent:
+        """The intent with one part removed (key as in chips())."""
+        if key == "event":
+            return replace(self, event=None, event_category=None, event_year=None, event_venue=None)
+        if key == "top_n":
+            return replace(self, top_n=None, order="desc")
+        if key == "measure":
+            return replace(self, measure="count", share_part=(), baseline=None)
+        if key == "venues":
+            return replace(self, venues=(), radius_m=500)
+        if key == "time":
+            return replace(self, time=None, baseline=None)
+        names = {f.name for f in dataclasses.fields(self)}
+        if key not in names or key == "notes":
+            raise KeyError(key)
+        default = Intent.__dataclass_fields__[key].default
+        return replace(self, **{key: default})
+
+    def retarget(self, venue=None, borough=None, start=None, end=None, event=None) -> Intent:
+        """The same question about another place, period or event (board duplication)."""
+        out = self
+        if venue is not None:
+            out = replace(out, venues=(venue,), boroughs=(), bcus=())
+        if borough is not None:
+            out = replace(out, boroughs=(borough,), bcus=(), venues=())
+        if start is not None or end is not None:
+            out = out.with_period(start, end)
+        if event is not None:
+            out = replace(out, event=event, event_category=None, event_year=None)
+        return out
+
+    def with_area(self, borough: str | None = None, bcu: str | None = None) -> Intent:
+        """Restrict to a borough or BCU; unchanged when the question is about a venue."""
+        if self.venues or (borough is None and bcu is None):
+            return self
+        if borough is not None:
+            return replace(self, boroughs=(borough,), bcus=())
+        return replace(self, bcus=(bcu,), boroughs=())
+
+    def with_period(self, start: dt.date | None, end: dt.date | None) -> Intent:
+        """Restrict to a period (dates); months when both ends fall on month boundaries."""
+        if start is None and end is None:
+            return self
+        if self.event:
+            return self
+        start = _as_date(start)
+        end = _as_date(end)
+        if start is None:
+            start = dt.date(2000, 1, 1)
+        if start.day == 1 and (end is None or end.day == 1 or (end + dt.timedelta(1)).day == 1):
+            window = TimeWindow("months", start, end.replace(day=1) if end else None)
+        else:
+            window = TimeWindow("days", start, end)
+        baseline = window.previous() if self.measure == "change" else self.baseline
+        if self.measure == "change" and baseline is None:
+            return self
+        return replace(self, time=window, baseline=baseline)
+
+    def with_chart(self, chart: str) -> Intent:
+        if chart not in CHARTS:
+            raise ValueError(f"unknown chart {chart!r}")
+        return replace(self, chart=chart)
+
+    # ---- JSON -------------------------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        d = {}
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, TimeWindow):
+                v = v.to_dict()
+            elif isinstance(v, tuple):
+                v = list(v)
+            d[f.name] = v
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Intent:
+        """Rebuild and validate; raises ValueError on anything unexpected."""
+        if not isinstance(d, dict):
+            raise ValueError("intent must be an object")
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        unknown = set(d) - set(fields)
+        if unknown:
+            raise ValueError(f"unknown intent fields: {sorted(unknown)}")
+        kw = {}
+        for name, value in d.items():
+            default = fields[name].default
+            if name in ("time", "baseline"):
+                kw[name] = None if value is None else TimeWindow.from_dict(value)
+            elif isinstance(default, tuple):
+                if not isinstance(value, (list, tuple)) or not all(isinstance(x, str) for x in value):
+                    raise ValueError(f"{name} must be a list of strings")
+                if len(value) > 50 or any(len(x) > 200 for x in value):
+                    raise ValueError(f"{name} is too long")
+                kw[name] = tuple(value)
+            elif name in ("radius_m", "top_n", "event_year"):
+                if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                    raise ValueError(f"{name} must be an integer")
+                kw[name] = value
+            elif name == "compare":
+                if not isinstance(value, bool):
+                    raise ValueError("compare must be true or false")
+                kw[name] = value
+            else:
+                if value is not None and not isinstance(value, str):
+                    raise ValueError(f"{name} must be a string")
+                if value is not None and len(value) > 200:
+                    raise ValueError(f"{name} is too long")
+                kw[name] = value
+        intent = cls(**kw)
+        intent.check()
+        return intent
+
+    def check(self) -> None:
+        """Raise ValueError unless every enumerated part has an allowed value."""
+        if self.measure not in MEASURES:
+            raise ValueError(f"unknown measure {self.measure!r}")
+        bad = [g for g in self.group_by if g not in GRAINS]
+        if bad or len(self.group_by) > 3:
+            raise ValueError(f"bad group_by {self.group_by!r}")
+        if self.time_of_day is not None and self.time_of_day not in TIMES_OF_DAY:
+            raise ValueError(f"unknown time of day {self.time_of_day!r}")
+        if self.day_type is not None and self.day_type not in DAY_TYPES:
+            raise ValueError(f"unknown day type {self.day_type!r}")
+        if any(d not in WEEKDAYS for d in self.weekdays):
+            raise ValueError(f"unknown weekday in {self.weekdays!r}")
+        if self.chart is not None and self.chart not in CHARTS:
+            raise ValueError(f"unknown chart {self.chart!r}")
+        if self.order not in ("asc", "desc"):
+            raise ValueError("order must be 'asc' or 'desc'")
+        if not 1 <= self.radius_m <= 50_000:
+            raise ValueError("radius_m must be between 1 and 50000")
+        if self.top_n is not None and not 1 <= self.top_n <= 1000:
+            raise ValueError("top_n must be between 1 and 1000")
+        if any(k not in FILTER_KEYS for k in self.share_part):
+            raise ValueError(f"bad share_part {self.share_part!r}")
+        if self.measure == "change" and (self.time is None or self.baseline is None):
+            raise ValueError("a change needs two periods")
+
+
+def _join(items) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _distance(m: int) -> str:
+    return f"{m / 1000:g} km" if m >= 1000 else f"{m} m"
+
+
+def _measure_label(i: Intent) -> str:
+    if i.measure == "rate_per_1000":
+        return "rate per 1,000 residents"
+    if i.measure == "share":
+        return "share (%)"
+    if i.measure == "change":
+        return "% change"
+    return i.measure.replace("_", " ")
+
+
+def _time_label(w: TimeWindow, anchor: dt.date | None) -> str:
+    label = w.label()
+    if anchor and w.kind in ("rel_months", "rel_year") and w.offset == 0 and w.n == 1:
+        from nlq.timeexpr import SHORT
+
+        label += f" ({SHORT[anchor.month]} {anchor.year})" if w.kind == "rel_months" else f" ({anchor.year})"
+    return label
+
+
+def _as_date(v) -> dt.date | None:
+    if v is None:
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    return dt.date.fromisoformat(str(v))

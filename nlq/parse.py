@@ -1,0 +1,509 @@
+"""From a question to an Intent: normalise, correct spelling, find time expressions,
+run the spaCy pipeline, then read the matched parts by a few general rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from rapidfuzz import fuzz, process
+
+from nlq.intent import TIME_GRAINS, Intent
+from nlq.pipeline import FILLER
+from nlq.refusal import refuse_reason
+from nlq.timeexpr import NUMBERS, TimeMatch, TimeWindow, find_times
+from nlq.vocabulary import NOTE_TRIGGERS, NOTES, Vocabulary
+
+ADJECTIVE_GRAINS = {"hourly", "daily", "weekly", "monthly", "quarterly", "yearly", "annual", "annually"}
+GROUP_TRIGGERS = {"by", "per", "each", "every", "across", "within", "between"}
+PART_MARKERS = {"is", "are", "was", "were", "be", "been", "happen", "happened", "happens", "occur", "occurred",
+                "occurs", "that", "which", "with", "where", "had", "have", "has", "ended", "ending", "resulted",
+                "resulting", "took"}
+PLACE_PREPOSITIONS = {"in", "near", "at", "around", "of", "outside", "to", "from"}
+RADIUS = re.compile(
+    r"(?:within|in\s+a|inside|less\s+than|under|up\s+to)?\s*(?P<n>\d+(?:\.\d+)?)\s*"
+    r"(?P<u>m|metres?|meters?|km|kms|kilometres?|kilometers?|miles?|mi)\b(?:\s+(?:radius\s+)?(?:of|from|around))?"
+)
+DEFAULT_PLURAL_TOP = 5
+
+
+@dataclass
+class ParseResult:
+    intent: Intent | None
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    sql: str | None = None  # filled in by Engine.parse when there is an intent
+
+
+@dataclass
+class Part:
+    label: str
+    value: str  # entity id: a vocabulary phrase or a keyword value
+    start: int  # token span
+    end: int
+    text: str
+
+
+def normalise(question: str) -> str:
+    """Lower case, plain punctuation, numbers and units spaced out.
+
+    >>> normalise("Burglary rate per 1,000 residents within 1km of the O2?")
+    'burglary rate per 1000 residents within 1 km of the o2'
+    """
+    t = question.lower().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    t = t.replace("&", " and ").replace("–", "-").replace("—", " ")
+    t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
+    t = re.sub(r"(\d)(km|kms|m|metres|meters|mi|miles)\b", r"\1 \2", t)
+    t = re.sub(r"[?!.]+(\s|$)", " ", t)
+    t = re.sub(r"[\"()\[\]{}]", " ", t)
+    return " ".join(t.split())
+
+
+class Parser:
+    """Turns questions into Intents with one vocabulary and one spaCy pipeline."""
+
+    def __init__(self, vocab: Vocabulary, nlp, english: set[str]):
+        self.vocab = vocab
+        self.nlp = nlp
+        self.english = english
+        self.targets = sorted(_forms(vocab.words()) | {w for w in _keyword_words() if len(w) >= 4})
+        self.known = set(self.targets) | FILLER | english | _keyword_words()
+
+    # ---- spelling ------------------------------------------------------------------------------
+    def correct(self, text: str) -> tuple[str, list[str]]:
+        """Replace unknown words by the closest vocabulary word (rapidfuzz, with a threshold)."""
+        notes = []
+        words = text.split(" ")
+        for k, w in enumerate(words):
+            if len(w) < 4 or not w.isalpha() or w in self.known:
+                continue
+            cutoff = 80 if len(w) >= 6 else 85
+            best = process.extractOne(w, self.targets, scorer=fuzz.ratio, score_cutoff=cutoff)
+            if best:
+                words[k] = best[0]
+                notes.append(f"{w} → {self._display(best[0])}")
+        return " ".join(words), notes
+
+    def _display(self, word: str) -> str:
+        label_values = self.vocab.phrases.get(word)
+        if label_values and label_values[0] in ("BOROUGH", "VENUE", "BCU") and len(label_values[1]) == 1:
+            return label_values[1][0]
+        return word
+
+    # ---- main ------------------------------------------------------------------------------------
+    def parse(self, question: str) -> ParseResult:
+        reason = refuse_reason(question, consumed=self._consumed_outcomes(question))
+        if reason:
+            return ParseResult(None, reason, suggestions=self.suggestions())
+        text, notes = self.correct(normalise(question))
+        times = find_times(text, self.vocab.anchor_month)
+        radius, radius_span = _radius(text)
+        doc = self.nlp(text)
+        blocked = [(t.start, t.end) for t in times] + ([radius_span] if radius_span else [])
+        parts = [
+            Part(e.label_, e.ent_id_, e.start, e.end, e.text)
+            for e in doc.ents
+            if not any(e.start_char < b and a < e.end_char for a, b in blocked)
+        ]
+        # a year right after an event name is the event's year, not the question's period
+        event_year = None
+        for p in parts:
+            if p.label == "EVENT":
+                end_char = doc[p.end - 1].idx + len(doc[p.end - 1])
+                for t in times:
+                    if 0 <= t.start - end_char <= 1 and re.fullmatch(r"(19|20)\d{2}", t.text):
+                        event_year = int(t.text)
+                        times = [x for x in times if x is not t]
+        covered = set()
+        for p in parts:
+            covered.update(range(p.start, p.end))
+        for a, b in blocked:
+            covered.update(tok.i for tok in doc if tok.idx < b and a < tok.idx + len(tok))
+        unknown = [
+            tok
+            for tok in doc
+            if tok.i not in covered and not tok.is_punct and not tok.like_num and tok.lower_ not in FILLER
+        ]
+        try:
+            intent = self._build(doc, parts, times, radius, event_year, notes)
+        except _Refusal as r:
+            return ParseResult(None, str(r), notes, self.suggestions())
+        place_unknown = [
+            t for t in unknown if t.i > 0 and doc[t.i - 1].lower_ in PLACE_PREPOSITIONS and t.lower_ not in self.english
+        ]
+        if place_unknown or (radius and not intent.venues):
+            name = place_unknown[0].text if place_unknown else "that place"
+            return ParseResult(
+                None,
+                f"I don't know the place '{name}'. I know the London boroughs, the BCUs and venues such as "
+                + ", ".join(list(self.vocab.venues)[:4])
+                + ".",
+                notes,
+                self.suggestions(),
+            )
+        if not parts and not times and unknown:
+            return ParseResult(
+                None,
+                "I couldn't find anything about recorded crime in that question.",
+                notes,
+                self.suggestions(),
+            )
+        if unknown:
+            notes.append("Not understood, ignored: " + ", ".join(f"'{t.text}'" for t in unknown))
+        return ParseResult(replace(intent, notes=tuple(notes)), None, notes, [])
+
+    def _consumed_outcomes(self, question: str) -> str:
+        low = normalise(question)
+        found = [p for p, (label, _) in self.vocab.phrases.items() if label in ("OUTCOME", "CRIME") and p in low]
+        return "\n".join(found)
+
+    def suggestions(self) -> list[str]:
+        v = self.vocab
+        borough = next(iter(v.boroughs), "Camden")
+        venue = next(iter(v.venues), "Wembley Stadium")
+        return [
+            f"robberies in {borough} last month",
+            f"burglary by month in {borough} in 2025",
+            f"crime near {venue} by hour",
+            "top 5 boroughs for bicycle theft this year",
+        ]
+
+    # ---- reading the parts -------------------------------------------------------------------------
+    def _build(self, doc, parts, times, radius, event_year, notes) -> Intent:
+        v = self.vocab
+        labels = {p.label for p in parts}
+        words = [t.lower_ for t in doc]
+
+        def prev_word(p: Part, skip=("the", "a", "an")) -> str:
+            i = p.start - 1
+            while i >= 0 and words[i] in skip:
+                i -= 1
+            return words[i] if i >= 0 else ""
+
+        def values(p: Part) -> tuple[str, ...]:
+            return v.phrases[p.value][1]
+
+        crime, excluded, outcomes, boroughs, bcus, venues = [], [], [], [], [], []
+        crime_parts = []
+        event = category = None
+        excluding = False
+        for p in parts:
+            if p.label == "EXCLUDE":
+                excluding = True
+                continue
+            if p.label == "CRIME":
+                target = excluded if excluding else crime
+                target.extend(t for t in values(p) if t not in target)
+                if not excluding:
+                    crime_parts.append(p)
+                if any(trigger in p.text for trigger in NOTE_TRIGGERS):
+                    for t in values(p):
+                        if t in NOTES:
+                            notes.append(f"{p.text} → {t}: {NOTES[t].split(': ', 1)[-1]}")
+                continue
+            if p.label in ("ALL",):
+                continue
+            excluding = False
+            if p.label == "OUTCOME":
+                outcomes.extend(x for x in values(p) if x not in outcomes)
+            elif p.label == "BOROUGH":
+                boroughs.extend(x for x in values(p) if x not in boroughs)
+            elif p.label == "BCU":
+                bcus.extend(x for x in values(p) if x not in bcus)
+            elif p.label == "VENUE":
+                venues.extend(x for x in values(p) if x not in venues)
+            elif p.label == "EVENT":
+                event = event or values(p)[0]
+            elif p.label == "EVENTCAT":
+                category = category or values(p)[0]
+        if event:
+            category = None
+
+        # ---- measure
+        measure = "count"
+        if "SHARE" in labels:
+            measure = "share"
+        elif "RATE" in labels:
+            measure = "rate_per_1000"
+        elif "CHANGE" in labels:
+            measure = "change"
+        elif "AVERAGE" in labels:
+            measure = "average_per_month"
+
+        # ---- groupings and ranking
+        group_by: list[str] = []
+        top_n = None
+        order = "desc"
+        rank_parts = [p for p in parts if p.label == "TOP"]
+        avg_unit = None
+        for p in parts:
+            if p.label == "DAYTYPE" and p.value == "weekday" and prev_word(p) in ("by", "per", "each"):
+                p.label, p.value = "GRAIN", "weekday"
+        grain_parts = [p for p in parts if p.label == "GRAIN"]
+        for p in grain_parts:
+            g = p.value
+            before = prev_word(p)
+            adjective = p.text in ADJECTIVE_GRAINS
+            if measure == "average_per_month" and g in ("day", "week", "month", "year") and avg_unit is None:
+                near_avg = any(q.label == "AVERAGE" and 0 <= p.start - q.end <= 2 for q in parts)
+                if adjective or before in ("per", "a", "each", "every") or near_avg:
+                    avg_unit = g
+                    continue
+            plural = doc[p.end - 1].lower_ != doc[p.end - 1].lemma_ and doc[p.end - 1].lower_.endswith("s")
+            triggered = (
+                adjective
+                or before in GROUP_TRIGGERS
+                or (before == "of" and p.start >= 2 and words[p.start - 2] in ("breakdown", "split"))
+                or prev_word(p, skip=("the", "a", "an", "for")) in ("each", "every")
+                or any(q.label in ("WHICH", "TOP") and 0 <= p.start - q.end <= 4 for q in parts)
+                or (plural and g not in TIME_GRAINS)
+                or (rank_parts and g not in TIME_GRAINS)
+            )
+            if g == "borough" and p.text in ("area", "council") and not before in GROUP_TRIGGERS:
+                triggered = triggered and before not in ("the",)
+            if triggered and g not in group_by:
+                group_by.append(g)
+                if rank_parts and top_n is None:
+                    top_n = self._rank_size(doc, p, rank_parts, plural)
+        if rank_parts:
+            order = rank_parts[0].value
+            if not group_by:
+                # "most common crime in Camden", "where is robbery worst"
+                if "MAP" in labels and any(p.label == "MAP" and p.text == "where" for p in parts):
+                    group_by.append("location" if len(boroughs) == 1 else "borough")
+                elif not crime or len(crime) > 1:
+                    group_by.append("crime_type")
+                else:
+                    group_by.append("borough")
+                top_n = self._rank_size(doc, None, rank_parts, False)
+        if "TREND" in labels and not any(g in TIME_GRAINS for g in group_by) and measure != "change":
+            group_by.append("month")
+
+        # ---- comparisons: several places, several explicit crime types, several years
+        total = "TOTAL" in labels
+        compare = "COMPARE" in labels
+        if not total:
+            if len(boroughs) > 1 and "borough" not in group_by:
+                group_by.insert(0, "borough")
+            if len(bcus) > 1 and "bcu" not in group_by:
+                group_by.insert(0, "bcu")
+            if len(venues) > 1 and "venue" not in group_by:
+                group_by.insert(0, "venue")
+            if compare and len(crime_parts) > 1 and "crime_type" not in group_by and len(crime) > 1:
+                group_by.insert(0, "crime_type")
+
+        # ---- time
+        time_window = baseline = None
+        since = None
+        if times:
+            ordered = sorted(times, key=lambda t: _sort_key(t.window))
+            time_window, since = times[0].window, times[0].since
+            if len(times) > 1:
+                if measure == "change":
+                    baseline, time_window = ordered[0].window, ordered[-1].window
+                else:
+                    time_window = _union(ordered[0].window, ordered[-1].window)
+                    grain = _grain_of(ordered[0].window)
+                    if grain and grain not in group_by and not total:
+                        group_by.append(grain)
+        if measure == "change":
+            time_window, baseline = self._change_periods(parts, time_window, since, baseline)
+
+        # ---- time of day, weekends, weekdays
+        tod = next((p.value for p in parts if p.label == "TOD"), None)
+        day_type = next((p.value for p in parts if p.label == "DAYTYPE"), None)
+        weekdays = []
+        for p in parts:
+            if p.label == "DAYNAME":
+                if prev_word(p) in ("by", "per", "each"):
+                    continue
+                weekdays.append(p.value)
+
+        # ---- events and places
+        event_venue = None
+        if category and venues:
+            event_venue = venues[0]
+        if (event or category) and not (boroughs or bcus or venues):
+            held_at = {e["venue"] for e in v.events_matching(event, category)}
+            if len(held_at) == 1:
+                venues = [held_at.pop()]
+        radius_m = radius or 500
+
+        # ---- share: which filters form the part
+        share_part: tuple[str, ...] = ()
+        if measure == "share":
+            share_part = self._share_part(doc, parts, group_by)
+            if not share_part and not group_by:
+                if crime and (boroughs or bcus or venues or outcomes):
+                    share_part = ("outcomes",) if outcomes else ("crime_types",)
+                elif outcomes:
+                    share_part = ("outcomes",)
+                elif crime:
+                    share_part = ("crime_types",)
+                elif boroughs:
+                    share_part = ("boroughs",)
+                else:
+                    raise _Refusal("A share needs a part and a whole, e.g. 'what share of crime in Camden is burglary'.")
+
+        # ---- chart
+        chart = None
+        if "MAP" in labels and not (rank_parts and not any(p.label == "MAP" and p.text != "where" for p in parts)):
+            chart = "map"
+        for p in parts:
+            if p.label == "CHART" and not chart:
+                chart = p.value if p.value in ("bar", "line", "table") else None
+
+        if top_n is None and rank_parts and group_by:
+            top_n = DEFAULT_PLURAL_TOP
+        if "weekday" in group_by and day_type == "weekday" and not any(p.label == "DAYTYPE" for p in parts):
+            day_type = None
+        return Intent(
+            measure="average_per_" + avg_unit if (measure == "average_per_month" and avg_unit) else measure,
+            crime_types=tuple(crime),
+            excluded_types=tuple(t for t in excluded if t not in crime),
+            outcomes=tuple(outcomes),
+            boroughs=tuple(boroughs),
+            bcus=tuple(bcus),
+            venues=tuple(venues),
+            radius_m=radius_m,
+            event=event,
+            event_category=category,
+            event_year=event_year if (event or category) else None,
+            event_venue=event_venue,
+            time=time_window,
+            baseline=baseline,
+            time_of_day=tod,
+            day_type=day_type,
+            weekdays=tuple(dict.fromkeys(weekdays)),
+            group_by=tuple(group_by[:3]),
+            top_n=top_n,
+            order=order,
+            share_part=share_part,
+            compare=compare or len(boroughs) > 1 or len(venues) > 1 or len(bcus) > 1,
+            chart=chart,
+        )
+
+    def _rank_size(self, doc, grain: Part | None, rank_parts: list[Part], plural: bool) -> int:
+        """N of 'top N' / 'which 3 streets'; 1 for a singular noun, else a default."""
+        spots = [r.end for r in rank_parts]
+        if grain is not None:
+            spots += [grain.start - 1, grain.start - 2]
+        for i in spots:
+            if 0 <= i < len(doc):
+                w = doc[i].lower_
+                if w.isdigit() and 0 < int(w) <= 1000:
+                    return int(w)
+                if w in NUMBERS and w != "a":
+                    return NUMBERS[w]
+        return DEFAULT_PLURAL_TOP if plural else 1
+
+    def _change_periods(self, parts, window: TimeWindow | None, since, baseline):
+        kind = next((p.value for p in parts if p.label == "CHANGE" and p.value in ("yoy", "mom")), None)
+        if baseline is not None and window is not None:
+            return window, baseline
+        if since is not None:
+            current = TimeWindow("rel_year") if since.kind in ("rel_year", "months") and _whole_year(since) else None
+            if since.kind == "rel_year":
+                current = TimeWindow("rel_year")
+            if current is None:
+                current = TimeWindow("rel_months", n=1) if since.kind in ("months", "rel_months") else TimeWindow("rel_days", n=1)
+            return current, since
+        if window is not None and window.kind == "months" and window.end and window.start != window.end:
+            span_years = window.start.month == 1 and window.end.month == 12 and window.end.year > window.start.year
+            if span_years:
+                from nlq.timeexpr import year
+
+                return year(window.end.year), year(window.start.year)
+            if kind is None and window.end.year * 12 + window.end.month - window.start.year * 12 - window.start.month >= 2:
+                from nlq.timeexpr import months
+
+                s, e = window.start, window.end
+                if not (_whole_year(window)):
+                    return months(e.year, e.month, e.year, e.month), months(s.year, s.month, s.year, s.month)
+        if window is None:
+            window = TimeWindow("rel_months", n=1) if kind == "mom" else TimeWindow("rel_year")
+        previous = window.year_before() if kind == "yoy" else window.previous()
+        if previous is None:
+            raise _Refusal("I can only work out a change between two complete periods, e.g. 'from 2024 to 2025'.")
+        return window, previous
+
+    def _share_part(self, doc, parts, group_by) -> tuple[str, ...]:
+        share = next(p for p in parts if p.label == "SHARE")
+        words = [t.lower_ for t in doc]
+        keys = {"CRIME": "crime_types", "OUTCOME": "outcomes", "BOROUGH": "boroughs", "BCU": "bcus", "VENUE": "venues"}
+        marker = next((i for i in range(share.end, len(doc)) if words[i] in PART_MARKERS), None)
+        if marker is not None:
+            after = [p for p in parts if p.start > marker and p.label in keys]
+            if after:
+                return tuple(dict.fromkeys(keys[p.label] for p in after))
+        before = [p for p in parts if p.end <= share.start and p.label in keys]
+        if before and share.start > 0 and words[share.start - 1] in ("a", "as", "the"):
+            return tuple(dict.fromkeys(keys[p.label] for p in before))
+        return ()
+
+
+class _Refusal(Exception):
+    pass
+
+
+def _radius(text: str) -> tuple[int | None, tuple[int, int] | None]:
+    m = RADIUS.search(text)
+    if not m:
+        return None, None
+    n, unit = float(m["n"]), m["u"]
+    if unit.startswith("k"):
+        n *= 1000
+    elif unit.startswith("mi"):
+        n *= 1609.344
+    metres = int(round(n))
+    if not 1 <= metres <= 50_000:
+        return None, None
+    return metres, (m.start(), m.end())
+
+
+def _whole_year(w: TimeWindow) -> bool:
+    return w.kind == "months" and w.start and w.end and w.start.month == 1 and w.end.month == 12
+
+
+def _sort_key(w: TimeWindow):
+    if w.kind in ("months", "days") and w.start:
+        return (0, w.start.toordinal(), 0)
+    return (1, -w.offset if w.kind != "rel_year" else w.offset, 0)
+
+
+def _union(a: TimeWindow, b: TimeWindow) -> TimeWindow:
+    if a.kind == b.kind == "months" and a.start and b.end:
+        return TimeWindow("months", a.start, b.end)
+    if a.kind == b.kind == "rel_year":
+        return TimeWindow("rel_year", n=b.offset - a.offset + 1, offset=a.offset)
+    return b
+
+
+def _grain_of(w: TimeWindow) -> str | None:
+    if _whole_year(w) and w.start.year == w.end.year or w.kind == "rel_year":
+        return "year"
+    if w.kind == "months" and w.start == w.end:
+        return "month"
+    return None
+
+
+def _forms(words: set[str]) -> set[str]:
+    """Words plus simple plurals, as spelling targets."""
+    out = set()
+    for w in words:
+        if not w.isalpha() or len(w) < 3:
+            continue
+        out.add(w)
+        out.add(w[:-1] + "ies" if w.endswith("y") else w + "s")
+    return out
+
+
+def _keyword_words() -> set[str]:
+    from nlq.pipeline import KEYWORDS
+
+    return {w for groups in KEYWORDS.values() for phrases in groups.values() for p in phrases for w in p.split()}
+
+
+__all__ = ["Parser", "ParseResult", "TimeMatch", "normalise"]

@@ -1,0 +1,126 @@
+"""Follow-up questions as a pure function of the previous Intent and the new words.
+
+"what about Hackney?" swaps the place, "only robberies" the crime type, "by month" the
+grouping, "as a map" the chart, "in 2024" the period, "excluding ASB" adds an exclusion;
+"also Camden" / "and burglary" add to what was there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from nlq.intent import Intent
+from nlq.vocabulary import Vocabulary
+
+ADD_WORDS = re.compile(r"\b(also|too|as well|add|plus|and)\b")
+CLEAR_AREA = re.compile(r"\b(all of london|london[- ]wide|everywhere|all boroughs|whole of london|across london)\b")
+CLEAR_TYPES = re.compile(r"\b(all crimes?|all types|every type|any crime)\b")
+CLEAR_TIME = re.compile(r"\b(all time|any time|whole period|all dates|all months)\b")
+_PARSERS: dict[int, object] = {}
+
+
+def refine(previous: Intent, text: str, vocabulary: Vocabulary, parser=None) -> Intent | str:
+    """The new Intent, or a short reason (str) when the follow-up cannot be applied."""
+    parser = parser or _parser_for(vocabulary)
+    low = text.lower()
+    result = parser.parse(text)
+    if result.intent is None:
+        if CLEAR_AREA.search(low) or CLEAR_TYPES.search(low) or CLEAR_TIME.search(low):
+            delta = Intent()
+        else:
+            return result.error or "I couldn't tell what to change."
+    else:
+        delta = result.intent
+    adding = bool(ADD_WORDS.search(low))
+    out = previous
+    changed = False
+
+    def merge(old: tuple, new: tuple) -> tuple:
+        return tuple(dict.fromkeys(old + new)) if adding else new
+
+    if delta.crime_types:
+        out = replace(out, crime_types=merge(out.crime_types, delta.crime_types),
+                      excluded_types=tuple(t for t in out.excluded_types if t not in delta.crime_types))
+        changed = True
+    if delta.excluded_types:
+        out = replace(out, excluded_types=tuple(dict.fromkeys(out.excluded_types + delta.excluded_types)),
+                      crime_types=tuple(t for t in out.crime_types if t not in delta.excluded_types))
+        changed = True
+    if delta.outcomes:
+        out = replace(out, outcomes=merge(out.outcomes, delta.outcomes))
+        changed = True
+    if delta.boroughs or delta.bcus or delta.venues:
+        if adding:
+            out = replace(out, boroughs=merge(out.boroughs, delta.boroughs), bcus=merge(out.bcus, delta.bcus),
+                          venues=merge(out.venues, delta.venues))
+        else:
+            out = replace(out, boroughs=delta.boroughs, bcus=delta.bcus, venues=delta.venues)
+        if delta.venues:
+            out = replace(out, radius_m=delta.radius_m)
+        several = len(out.boroughs) > 1 or len(out.bcus) > 1 or len(out.venues) > 1
+        grain = "borough" if len(out.boroughs) > 1 else "bcu" if len(out.bcus) > 1 else "venue"
+        group_by = tuple(g for g in out.group_by if g not in ("borough", "bcu", "venue") or several)
+        if several and grain not in group_by:
+            group_by = (grain, *group_by)
+        out = replace(out, group_by=group_by, compare=several)
+        changed = True
+    if delta.event or delta.event_category:
+        out = replace(out, event=delta.event, event_category=delta.event_category, event_year=delta.event_year,
+                      event_venue=delta.event_venue)
+        changed = True
+    if delta.time:
+        out = replace(out, time=delta.time)
+        if out.measure == "change":
+            out = replace(out, baseline=delta.baseline or delta.time.previous())
+            if out.baseline is None:
+                return "A change needs two complete periods."
+        changed = True
+    for key in ("time_of_day", "day_type"):
+        if getattr(delta, key):
+            out = replace(out, **{key: getattr(delta, key)})
+            changed = True
+    if delta.weekdays:
+        out = replace(out, weekdays=delta.weekdays)
+        changed = True
+    if delta.measure != "count":
+        out = replace(out, measure=delta.measure, share_part=delta.share_part, baseline=delta.baseline)
+        if delta.measure == "change":
+            out = replace(out, time=delta.time, baseline=delta.baseline)
+        changed = True
+    if delta.group_by and not (delta.compare and set(delta.group_by) <= {"borough", "bcu", "venue"}):
+        out = replace(out, group_by=merge(out.group_by, delta.group_by)[:3], top_n=delta.top_n,
+                      order=delta.order)
+        changed = True
+    if delta.chart:
+        out = replace(out, chart=delta.chart)
+        if delta.chart == "map":
+            out = replace(out, group_by=(), top_n=None, measure="count")
+        changed = True
+    if CLEAR_AREA.search(low):
+        out = replace(out, boroughs=(), bcus=(), venues=(), compare=False)
+        changed = True
+    if CLEAR_TYPES.search(low):
+        out = replace(out, crime_types=())
+        changed = True
+    if CLEAR_TIME.search(low) and out.measure != "change":
+        out = replace(out, time=None)
+        changed = True
+    if not changed:
+        return "I couldn't tell what to change. Try 'what about Hackney?', 'only robberies', 'by month' or 'as a map'."
+    try:
+        out.check()
+    except ValueError as e:
+        return str(e)
+    return replace(out, notes=tuple(delta.notes))
+
+
+def _parser_for(vocabulary: Vocabulary):
+    from nlq.parse import Parser
+    from nlq.pipeline import build_nlp, english_words
+
+    key = id(vocabulary)
+    if key not in _PARSERS:
+        nlp = build_nlp(vocabulary)
+        _PARSERS[key] = Parser(vocabulary, nlp, english_words(nlp))
+    return _PARSERS[key]

@@ -1,0 +1,75 @@
+"""Questions the engine declines: SQL typed into the box, people and personal data,
+tables or data the warehouse does not hold. Each gets a short, polite reason.
+
+>>> refuse_reason("who committed the burglary on Camden High Street?")[:28]
+'I can only answer questions '
+>>> refuse_reason("robberies in Camden") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_LENGTH = 300
+
+_SQL = re.compile(
+    r"(;|--|/\*|\*/|\bselect\b.+\bfrom\b|\bunion\s+(all\s+)?select\b|\b(drop|truncate|alter)\s+(table|database|schema|view)\b"
+    r"|\binsert\s+into\b|\bupdate\s+\w+\s+set\b|\bdelete\s+from\b|\bpragma\b|\battach\b|\binformation_schema\b"
+    r"|\bsqlite_master\b|\bduckdb_\w+|\bread_(csv|parquet|json)\w*|\bcopy\s+\w+\s+(to|from)\b|\bexec(ute)?\s*\("
+    r"|'\s*or\s*'?\d|\bor\s+1\s*=\s*1\b|\bcreate\s+(table|macro|view|function)\b|\bload_extension\b|\binstall\s+\w+)",
+    re.I,
+)
+_WRITE = re.compile(r"\b(delete|remove|erase|wipe|purge|drop|overwrite|insert|alter|edit)\b", re.I)
+_PEOPLE = re.compile(
+    r"(^\s*(who|whom|whose)\b|\bwho\s+(committed|did|was|were|is|are|carried|stole|robbed|attacked)\b"
+    r"|\b(name|names|identity|identities|address|addresses|phone\s+numbers?|date\s+of\s+birth|dob|email|e-mail"
+    r"|ethnicity|religion|national\s+insurance|mugshots?|photos?|photographs?|personal\s+(details|data|information)"
+    r"|criminal\s+records?|previous\s+convictions|home\s+address)\b"
+    r"|\b(suspects?|offenders?|victims?|perpetrators?|culprits?|criminals?|witness(es)?|person|people|individuals?"
+    r"|residents?)\s+(who|named|called|living|details|names?|ages?|list|identified\s+as)\b"
+    r"|\b(list|name|identify|find|track|locate)\s+(the\s+|all\s+)?(suspects?|offenders?|victims?|perpetrators?|culprits?"
+    r"|criminals?|witness(es)?|people|individuals?)\b"
+    r"|\b(which|what)\s+(suspects?|offenders?|victims?|people|persons|individuals?)\b"
+    r"|\bhow\s+old\b|\bwhere\s+does\s+\w+\s+live\b)",
+    re.I,
+)
+_NOT_HELD = {
+    r"\bstop(\s+and\s+|\s*-\s*|\s*&\s*)search": "stop and search records",
+    r"\barrest(s|ed|ing)?\b": "arrests",
+    r"\b999\b|\b101\s+calls\b|\bcalls?\b": "calls to the police",
+    r"\bresponse\s+times?\b": "response times",
+    r"\bofficers?\b|\bstaff\b|\bsalar(y|ies)\b|\bbudgets?\b|\bpay\b": "police staffing or budgets",
+    r"\busers?\b|\bpasswords?\b|\baudit\b|\blogins?\b": "the app's own records",
+    r"\bweather\b|\btemperature\b|\brain\b|\bhouse\s+prices?\b|\bunemployment\b|\bincome\b": "weather or economic data",
+    r"\b(predict|forecast|projection|will\s+there\s+be|next\s+(year|month|week))\b": "predictions",
+    r"\b(from|the)\s+(?!a\b)\w+\s+table\b|\btables\b|\bschema\b|\bdatabase\b|\bcolumns\b": "the database's structure",
+    r"\bsentenc(e|es|ed|ing)\b|\bconvictions?\b|\bprison\s+population\b": "court and sentencing records",
+}
+
+
+def refuse_reason(question: str, consumed: str = "") -> str | None:
+    """Why *question* cannot be answered, or None. *consumed* is text already understood
+    as vocabulary (e.g. the outcome 'no suspect identified'), which is not held against it."""
+    text = question.strip()
+    if not text:
+        return "Please type a question about recorded crime, for example 'robberies in Camden last month'."
+    if len(text) > MAX_LENGTH:
+        return f"That question is too long (over {MAX_LENGTH} characters). Please ask one thing at a time."
+    if _SQL.search(text):
+        return "I can't run SQL typed into the box. Ask in plain English and I'll write the query for you."
+    if _WRITE.search(text) and re.search(r"\b(crimes?|records?|rows?|data|table|entries)\b", text, re.I):
+        return "The crime data is read-only: I can count and chart it, but not change or delete it."
+    rest = text
+    for phrase in consumed.split("\n"):
+        if phrase:
+            rest = re.sub(re.escape(phrase), " ", rest, flags=re.I)
+    if _PEOPLE.search(rest):
+        return (
+            "I can only answer questions about numbers of recorded crimes, not about people: the data holds "
+            "no names, suspects, victims or personal details."
+        )
+    for pattern, what in _NOT_HELD.items():
+        if re.search(pattern, rest, re.I):
+            return f"The warehouse does not hold {what}; I can answer questions about recorded crimes."
+    return None

@@ -1,0 +1,96 @@
+"""Run a guarded query on a read-only DuckDB connection, with a row cap and a time limit.
+
+>>> import duckdb
+>>> con = duckdb.connect()
+>>> con.execute("CREATE TABLE venues AS SELECT 'Wembley Stadium' AS venue")  # doctest: +ELLIPSIS
+<...>
+>>> result = run_guarded(con, "SELECT venue FROM venues")
+>>> result.frame["venue"].tolist(), result.truncated
+(['Wembley Stadium'], False)
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from nlq.guard import check_sql
+
+
+class QueryFailed(RuntimeError):
+    """The warehouse could not answer the query; the message is plain English."""
+
+
+class QueryTimeout(QueryFailed):
+    """The query ran past its time limit and was stopped."""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    frame: pd.DataFrame
+    elapsed_ms: float
+    truncated: bool  # True when more than row_cap rows matched and the rest were dropped
+    sql: str = ""  # the SQL that ran, as returned by the guard
+
+
+def run_guarded(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    *,
+    timeout_s: float = 5.0,
+    row_cap: int = 100_000,
+    params: Sequence | Mapping | None = None,
+) -> RunResult:
+    """Check `sql` with the guard, then run it with a time limit and a row cap.
+
+    Raises `nlq.guard.GuardError` when the guard refuses, `QueryTimeout` when it runs
+    too long and `QueryFailed` for any other database error. `params` fill `?` / `$name`
+    placeholders. Safe to call from several threads on one shared connection.
+    """
+    # One extra row tells a capped answer apart from one that fits exactly.
+    checked = check_sql(sql, row_cap=row_cap + 1)
+    frame, elapsed_ms = _execute(con, checked, timeout_s=timeout_s, params=params)
+    truncated = len(frame) > row_cap
+    if truncated:
+        frame = frame.iloc[:row_cap]
+    return RunResult(frame=frame, elapsed_ms=elapsed_ms, truncated=truncated, sql=checked)
+
+
+def _execute(con, sql: str, *, timeout_s: float, params=None) -> tuple[pd.DataFrame, float]:
+    """Run already-checked SQL on its own cursor, interrupting it after `timeout_s`."""
+    # A cursor is a separate connection to the same database: interrupting it stops only
+    # this query, and concurrent callers (Streamlit sessions) do not share result state.
+    cursor = con.cursor()
+    timed_out = threading.Event()
+
+    def stop():
+        timed_out.set()
+        try:
+            cursor.interrupt()
+        except duckdb.Error:  # the query finished and the cursor closed meanwhile
+            pass
+
+    timer = threading.Timer(timeout_s, stop)
+    timer.daemon = True
+    start = time.perf_counter()
+    timer.start()
+    try:
+        frame = cursor.execute(sql, params).df() if params is not None else cursor.execute(sql).df()
+    except Exception as e:
+        if timed_out.is_set():
+            raise QueryTimeout(f"the query took longer than {timeout_s:g} s and was stopped") from None
+        raise QueryFailed(f"the warehouse could not run the query: {_first_line(e)}") from None
+    finally:
+        timer.cancel()
+        cursor.close()
+    return frame, (time.perf_counter() - start) * 1000
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -1,0 +1,380 @@
+"""SQL for an Intent, built with sqlglot's expression builder.
+
+Only vocabulary values and typed literals (numbers, dates) enter the tree, as
+literals; user text is never parsed as SQL. Output is DuckDB SQL; `to_sql(intent,
+dialect=...)` transpiles to other dialects.
+
+>>> from nlq.intent import Intent
+>>> to_sql(Intent(crime_types=("Burglary",), boroughs=("Camden",)))
+"SELECT COUNT(*) AS crimes FROM crimes AS c WHERE c.crime_type = 'Burglary' AND c.borough = 'Camden'"
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlglot import exp
+
+from nlq.intent import TIMES_OF_DAY, WEEKDAYS, Intent
+from nlq.timeexpr import TimeWindow
+
+POINT_COLUMNS = ("latitude", "longitude", "crime_type", "month", "occurred_at", "location", "borough")
+GRAIN_ALIAS = {"weekday": "day_of_week", "crime_type": "crime_type", "outcome": "outcome"}
+OCCURRED_GRAINS = {"hour", "weekday", "day", "week"}
+
+
+def c(name: str) -> exp.Column:
+    return exp.column(name, table="c")
+
+
+def lit(value) -> exp.Expression:
+    """A typed literal: str, int, float or date (never parsed)."""
+    if isinstance(value, dt.date):
+        return exp.cast(exp.Literal.string(value.isoformat()), exp.DataType.Type.DATE)
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    return exp.Literal.number(value)
+
+
+def _in(col: exp.Expression, values, negate: bool = False) -> exp.Expression:
+    values = list(values)
+    if len(values) == 1:
+        return exp.NEQ(this=col, expression=lit(values[0])) if negate else col.eq(lit(values[0]))
+    cond = col.isin(*[lit(v) for v in values])
+    return exp.not_(cond) if negate else cond
+
+
+def _fn(name: str, *args) -> exp.Expression:
+    return exp.Anonymous(this=name, expressions=list(args))
+
+
+def _count() -> exp.Expression:
+    return exp.Count(this=exp.Star())
+
+
+def _anchor_month() -> exp.Expression:
+    return exp.Subquery(this=exp.select(exp.Max(this=exp.column("month"))).from_("crimes"))
+
+
+def _anchor_year() -> exp.Expression:
+    q = exp.select(exp.Year(this=exp.Max(this=exp.column("month")))).from_("crimes")
+    return exp.Subquery(this=q)
+
+
+def _anchor_day() -> exp.Expression:
+    q = exp.select(exp.cast(exp.Max(this=exp.column("occurred_at")), exp.DataType.Type.DATE)).from_("crimes")
+    return exp.Subquery(this=q)
+
+
+def _minus(base: exp.Expression, n: int, unit: str) -> exp.Expression:
+    if n == 0:
+        return base
+    interval = exp.Interval(this=exp.Literal.string(str(n)), unit=exp.var(unit))
+    return exp.Sub(this=base, expression=interval)
+
+
+def _occurred_date() -> exp.Expression:
+    return exp.cast(c("occurred_at"), exp.DataType.Type.DATE)
+
+
+def time_condition(w: TimeWindow) -> exp.Expression:
+    """The WHERE condition of a time window (months on `month`, days on occurred_at)."""
+    if w.kind in ("months", "days"):
+        col = c("month") if w.kind == "months" else _occurred_date()
+        if w.end is None:
+            return col >= lit(w.start)
+        if w.start == w.end:
+            return col.eq(lit(w.start))
+        return col.between(lit(w.start), lit(w.end))
+    if w.kind == "rel_months":
+        a = _anchor_month()
+        if w.n == 1:
+            return c("month").eq(_minus(a, w.offset, "MONTH"))
+        if w.offset == 0:
+            return c("month") > _minus(a, w.n, "MONTH")
+        return c("month").between(_minus(a, w.offset + w.n - 1, "MONTH"), _minus(_anchor_month(), w.offset, "MONTH"))
+    if w.kind == "rel_year":
+        y = exp.Year(this=c("month"))
+        first = exp.Add(this=_anchor_year(), expression=lit(w.offset)) if w.offset else _anchor_year()
+        if w.n == 1:
+            return y.eq(first)
+        last = exp.Add(this=_anchor_year(), expression=lit(w.offset + w.n - 1))
+        return y.between(first, last)
+    if w.kind == "rel_days":
+        d = _occurred_date()
+        if w.n == 1:
+            return d.eq(_minus(_anchor_day(), w.offset, "DAY"))
+        return d.between(_minus(_anchor_day(), w.offset + w.n - 1, "DAY"), _minus(_anchor_day(), w.offset, "DAY"))
+    raise ValueError(f"unknown time window {w.kind}")
+
+
+def _hour() -> exp.Expression:
+    return _fn("hour", c("occurred_at"))
+
+
+def _dow() -> exp.Expression:
+    return _fn("dayofweek", c("occurred_at"))
+
+
+def _event_condition(i: Intent) -> exp.Expression:
+    e = lambda name: exp.column(name, table="e")  # noqa: E731
+    conds = []
+    if i.event:
+        conds.append(exp.ILike(this=e("name"), expression=lit(f"%{i.event}%")))
+    if i.event_category:
+        conds.append(e("category").eq(lit(i.event_category)))
+    if i.event_venue:
+        conds.append(e("venue").eq(lit(i.event_venue)))
+    if i.event_year:
+        conds.append(exp.Year(this=e("starts_at")).eq(lit(i.event_year)))
+    conds.append(c("occurred_at").between(e("starts_at"), e("ends_at")))
+    sub = exp.select(exp.Literal.number(1)).from_(exp.to_table("events").as_("e")).where(exp.and_(*conds))
+    return exp.Exists(this=sub)
+
+
+def _distance() -> exp.Expression:
+    return _fn(
+        "haversine_m",
+        c("latitude"),
+        c("longitude"),
+        exp.column("latitude", table="v"),
+        exp.column("longitude", table="v"),
+    )
+
+
+def conditions(i: Intent, skip: frozenset[str] = frozenset()) -> list[tuple[str, exp.Expression]]:
+    """(key, condition) for every filter of the intent, in a stable order."""
+    out: list[tuple[str, exp.Expression]] = []
+    if i.crime_types and "crime_types" not in skip:
+        out.append(("crime_types", _in(c("crime_type"), i.crime_types)))
+    if i.excluded_types:
+        out.append(("excluded_types", _in(c("crime_type"), i.excluded_types, negate=True)))
+    if i.outcomes and "outcomes" not in skip:
+        out.append(("outcomes", _in(c("last_outcome_category"), i.outcomes)))
+    if i.boroughs and "boroughs" not in skip:
+        out.append(("boroughs", _in(c("borough"), i.boroughs)))
+    if i.bcus and "bcus" not in skip:
+        out.append(("bcus", _in(exp.column("bcu", table="b"), i.bcus)))
+    if i.venues and "venues" not in skip:
+        out.append(("venues", exp.and_(_in(exp.column("venue", table="v"), i.venues), _distance() <= lit(i.radius_m))))
+    if i.event or i.event_category:
+        out.append(("event", _event_condition(i)))
+    if i.time and "time" not in skip:
+        out.append(("time", time_condition(i.time)))
+    if i.time_of_day:
+        lo, hi = TIMES_OF_DAY[i.time_of_day]
+        cond = _hour().between(lit(lo), lit(hi)) if lo <= hi else exp.or_(_hour() >= lit(lo), _hour() < lit(hi + 1))
+        out.append(("time_of_day", exp.paren(cond) if lo > hi else cond))
+    if i.day_type:
+        cond = _dow().isin(lit(0), lit(6)) if i.day_type == "weekend" else _dow().between(lit(1), lit(5))
+        out.append(("day_type", cond))
+    if i.weekdays:
+        out.append(("weekdays", _in(_dow(), [WEEKDAYS.index(d) for d in i.weekdays])))
+    if needs_occurred_at(i):
+        out.append(("occurred_at", exp.Not(this=exp.Is(this=c("occurred_at"), expression=exp.Null()))))
+    return out
+
+
+def needs_occurred_at(i: Intent) -> bool:
+    return bool(
+        OCCURRED_GRAINS & set(i.group_by)
+        or i.time_of_day
+        or i.day_type
+        or i.weekdays
+        or i.event
+        or i.event_category
+        or (i.time and i.time.uses_days)
+        or (i.baseline and i.baseline.uses_days)
+    )
+
+
+def grain_expr(g: str) -> exp.Expression:
+    if g == "hour":
+        return _hour()
+    if g == "weekday":
+        return _fn("dayname", c("occurred_at"))
+    if g == "day":
+        return _occurred_date()
+    if g == "week":
+        return exp.cast(_fn("date_trunc", lit("week"), c("occurred_at")), exp.DataType.Type.DATE)
+    if g == "month":
+        return c("month")
+    if g == "quarter":
+        return exp.cast(_fn("date_trunc", lit("quarter"), c("month")), exp.DataType.Type.DATE)
+    if g == "year":
+        return exp.Year(this=c("month"))
+    if g == "bcu":
+        return exp.column("bcu", table="b")
+    if g == "outcome":
+        return c("last_outcome_category")
+    if g == "lsoa":
+        return c("lsoa_code")
+    if g == "venue":
+        return exp.column("venue", table="v")
+    return c(g)
+
+
+def _grain_selects(i: Intent) -> list[exp.Expression]:
+    out = []
+    for g in i.group_by:
+        out.append(exp.alias_(grain_expr(g), GRAIN_ALIAS.get(g, g)))
+        if g == "lsoa":
+            out.append(exp.alias_(c("lsoa_name"), "lsoa_name"))
+    return out
+
+
+def _grain_groups(i: Intent) -> list[exp.Expression]:
+    out = []
+    for g in i.group_by:
+        out.append(grain_expr(g))
+        if g == "lsoa":
+            out.append(c("lsoa_name"))
+    return out
+
+
+def _joins_boroughs(i: Intent) -> bool:
+    return bool(i.bcus) or "bcu" in i.group_by or (i.measure == "rate_per_1000" and "borough" in i.group_by)
+
+
+def _base(i: Intent, select: list[exp.Expression]) -> exp.Select:
+    q = exp.select(*select).from_(exp.to_table("crimes").as_("c"))
+    if i.venues:
+        q = q.join(exp.to_table("venues").as_("v"), join_type="cross")
+    if _joins_boroughs(i):
+        on = exp.column("borough", table="b").eq(c("borough"))
+        q = q.join(exp.to_table("boroughs").as_("b"), on=on)
+    return q
+
+
+def _where(q: exp.Select, conds: list[exp.Expression]) -> exp.Select:
+    return q.where(exp.and_(*conds)) if conds else q
+
+
+def _population(i: Intent) -> exp.Expression:
+    """Residents of the question's area, as a scalar subquery."""
+    if "borough" in i.group_by:
+        return exp.column("population", table="b")
+    b2 = lambda n: exp.column(n, table="b2")  # noqa: E731
+    q = exp.select(exp.Sum(this=b2("population"))).from_(exp.to_table("boroughs").as_("b2"))
+    if "bcu" in i.group_by:
+        q = q.where(b2("bcu").eq(exp.column("bcu", table="b")))
+    elif i.boroughs:
+        q = q.where(_in(b2("borough"), i.boroughs))
+    elif i.bcus:
+        q = q.where(_in(b2("bcu"), i.bcus))
+    return exp.Subquery(this=q)
+
+
+def _value(i: Intent) -> tuple[exp.Expression, str]:
+    """The measure's aggregate and its column name (count, rate, share, change)."""
+    if i.measure == "rate_per_1000":
+        return exp.Div(this=exp.Mul(this=_count(), expression=exp.Literal.number("1000.0")), expression=_population(i)), "per_1000"
+    if i.measure == "share":
+        if i.share_part:
+            part = exp.and_(*[cond for _, cond in conditions(i) if _ in i.share_part])
+            num = exp.Filter(this=_count(), expression=exp.Where(this=part))
+            return exp.Div(this=exp.Mul(this=exp.Literal.number("100.0"), expression=num), expression=_count()), "share_pct"
+        total = exp.Window(this=exp.Sum(this=_count()))
+        return exp.Div(this=exp.Mul(this=exp.Literal.number("100.0"), expression=_count()), expression=total), "share_pct"
+    return _count(), "crimes"
+
+
+def build(i: Intent) -> exp.Select:
+    """The sqlglot tree for an intent."""
+    if i.chart == "map" and i.measure == "count" and not i.group_by and not i.top_n:
+        return _points(i)
+    if i.measure == "change":
+        return _change(i)
+    if i.measure.startswith("average_per_"):
+        return _average(i)
+    skip = frozenset(i.share_part) if i.measure == "share" else frozenset()
+    conds = [cond for _, cond in conditions(i, skip)]
+    if "bcu" in i.group_by:
+        conds.append(exp.Not(this=exp.Is(this=exp.column("bcu", table="b"), expression=exp.Null())))
+    value, name = _value(i)
+    q = _base(i, [*_grain_selects(i), exp.alias_(value, name)])
+    groups = _grain_groups(i)
+    if i.measure == "rate_per_1000" and "borough" in i.group_by:
+        groups.append(exp.column("population", table="b"))
+    q = _rank(i, _where(q, conds), value)
+    return q.group_by(*groups) if groups else q
+
+
+def _rank(i: Intent, q: exp.Select, value: exp.Expression) -> exp.Select:
+    if not i.top_n or not i.group_by:
+        return q
+    nonnull = [exp.Not(this=exp.Is(this=grain_expr(g), expression=exp.Null())) for g in i.group_by]
+    q = q.where(exp.and_(*nonnull)) if nonnull else q
+    desc = i.order == "desc"
+    order = [exp.Ordered(this=value.copy(), desc=desc, nulls_first=not desc)]
+    order += [exp.Ordered(this=grain_expr(g), desc=False) for g in i.group_by]
+    return q.order_by(*order).limit(i.top_n)
+
+
+def _points(i: Intent) -> exp.Select:
+    conds = [cond for _, cond in conditions(i)]
+    conds.append(exp.Not(this=exp.Is(this=c("latitude"), expression=exp.Null())))
+    return _where(_base(i, [c(n) for n in POINT_COLUMNS]), conds)
+
+
+def _change(i: Intent) -> exp.Select:
+    conds = [cond for _, cond in conditions(i, frozenset({"time"}))]
+    cur = exp.Filter(this=_count(), expression=exp.Where(this=time_condition(i.time)))
+    prev = exp.Filter(this=_count(), expression=exp.Where(this=time_condition(i.baseline)))
+    pct = exp.Div(
+        this=exp.Mul(this=exp.Literal.number("100.0"), expression=exp.paren(exp.Sub(this=cur.copy(), expression=prev.copy()))),
+        expression=prev.copy(),
+    )
+    sel = [*_grain_selects(i), exp.alias_(cur, "current"), exp.alias_(prev, "previous"), exp.alias_(pct, "pct_change")]
+    q = _rank(i, _where(_base(i, sel), conds), pct)
+    groups = _grain_groups(i)
+    if "bcu" in i.group_by:
+        q = q.where(exp.Not(this=exp.Is(this=exp.column("bcu", table="b"), expression=exp.Null())))
+    return q.group_by(*groups) if groups else q
+
+
+def _average(i: Intent) -> exp.Select:
+    unit = i.measure.removeprefix("average_per_")
+    conds = [cond for _, cond in conditions(i)]
+    if unit in ("week", "day") and not needs_occurred_at(i):
+        conds.append(exp.Not(this=exp.Is(this=c("occurred_at"), expression=exp.Null())))
+    inner_sel = [*_grain_selects(i), exp.alias_(grain_expr(unit), "period"), exp.alias_(_count(), "n")]
+    inner = _where(_base(i, inner_sel), conds).group_by(*_grain_groups(i), grain_expr(unit))
+    names = [s.alias for s in _grain_selects(i)]
+    avg = exp.Avg(this=exp.column("n"))
+    q = exp.select(*[exp.column(n) for n in names], exp.alias_(avg, "average")).from_(inner.subquery("per_period"))
+    if i.top_n and names:
+        desc = i.order == "desc"
+        q = q.order_by(exp.Ordered(this=avg.copy(), desc=desc), *[exp.column(n) for n in names]).limit(i.top_n)
+    return q.group_by(*[exp.column(n) for n in names]) if names else q
+
+
+def count_sql(i: Intent) -> str:
+    """Rows matching the question's filters (for Reply.rows_scanned)."""
+    skip = {"time"} if i.measure == "change" else set()
+    if i.measure == "share":
+        skip |= set(i.share_part)
+    conds = [cond for _, cond in conditions(i, frozenset(skip))]
+    if i.measure == "change":
+        conds.append(exp.paren(exp.or_(time_condition(i.time), time_condition(i.baseline))))
+    return _where(_base(i, [exp.alias_(_count(), "n")]), conds).sql("duckdb")
+
+
+def to_sql(i: Intent, dialect: str = "duckdb", pretty: bool = False) -> str:
+    return build(i).sql(dialect=dialect, pretty=pretty)
+
+
+def fragment(i: Intent, key: str) -> str:
+    """The SQL one chip contributes (a condition, a grouping or an ordering)."""
+    if key == "group_by":
+        return ", ".join(e.sql("duckdb") for e in _grain_groups(i))
+    if key == "measure":
+        return _value(i)[0].sql("duckdb") if i.measure not in ("change",) and not i.measure.startswith("average") else i.measure
+    if key == "top_n":
+        return f"ORDER BY {i.measure} {'DESC' if i.order == 'desc' else 'ASC'} LIMIT {i.top_n}"
+    if key == "baseline" and i.baseline:
+        return time_condition(i.baseline).sql("duckdb")
+    if key == "chart":
+        return ""
+    conds = dict(conditions(i))
+    return conds[key].sql("duckdb") if key in conds else ""

@@ -1,0 +1,389 @@
+"""Time expressions: absolute and relative windows, kept relative so saved questions stay live.
+
+A window is resolved in SQL against the anchor month A = (SELECT max(month) FROM crimes)
+or, for days, the anchor day D = max(occurred_at); see nlq.sql.
+
+>>> [m.window.label() for m in find_times("burglary between march and may 2024")]
+['Mar–May 2024']
+>>> [m.window.label() for m in find_times("robbery in the last 3 months")]
+['last 3 months']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+
+MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
+    "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
+    "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}
+NUMBERS = {
+    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24,
+}
+SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 2)}
+MON = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+YEAR = r"((?:19|20)\d{2})"
+NUM = r"(?P<n>\d+|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")"
+DAYNUM = r"(\d{1,2})(?:st|nd|rd|th)?"
+SHORT = {1: "Jan", 2: "Feb", 3: "Mar", 4: "Apr", 5: "May", 6: "Jun", 7: "Jul", 8: "Aug", 9: "Sep", 10: "Oct",
+         11: "Nov", 12: "Dec"}
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """A period. kind: 'months' | 'days' (absolute, inclusive, end None = open) or
+    'rel_months' (n months ending `offset` months before A), 'rel_year' (n years starting at
+    year(A)+offset), 'rel_days' (n days ending `offset` days before D)."""
+
+    kind: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    n: int = 1
+    offset: int = 0
+
+    def label(self) -> str:
+        if self.kind == "months":
+            return _months_label(self.start, self.end)
+        if self.kind == "days":
+            if self.end is None:
+                return "since " + _day(self.start)
+            return _day(self.start) if self.start == self.end else f"{_day(self.start)} – {_day(self.end)}"
+        if self.kind == "rel_months":
+            base = "last month" if self.n == 1 else f"last {self.n} months"
+            return base if not self.offset else f"{self.n} months ending {self.offset} months before the latest"
+        if self.kind == "rel_year":
+            name = {0: "this year", -1: "last year"}.get(self.offset, f"year {self.offset:+d}")
+            return name if self.n == 1 else f"since {name}"
+        if self.kind == "rel_days":
+            base = "latest day" if self.n == 1 else f"last {self.n} days"
+            return base if not self.offset else f"{base} ({self.offset} days earlier)"
+        return self.kind
+
+    @property
+    def is_relative(self) -> bool:
+        return self.kind.startswith("rel_")
+
+    @property
+    def uses_days(self) -> bool:
+        return self.kind in ("days", "rel_days")
+
+    def previous(self) -> TimeWindow | None:
+        """The comparable period just before this one (None for open windows).
+
+        >>> TimeWindow("months", dt.date(2025, 1, 1), dt.date(2025, 12, 1)).previous().label()
+        '2024'
+        """
+        if self.kind == "months" and self.start and self.end:
+            n = _month_index(self.end) - _month_index(self.start) + 1
+            return replace(self, start=_shift(self.start, -n), end=_shift(self.end, -n))
+        if self.kind == "days" and self.start and self.end:
+            n = (self.end - self.start).days + 1
+            return replace(self, start=self.start - dt.timedelta(n), end=self.end - dt.timedelta(n))
+        if self.kind in ("rel_months", "rel_days"):
+            return replace(self, offset=self.offset + self.n)
+        if self.kind == "rel_year":
+            return replace(self, offset=self.offset - self.n)
+        return None
+
+    def year_before(self) -> TimeWindow | None:
+        """The same period a year earlier."""
+        if self.kind == "months" and self.start and self.end:
+            return replace(self, start=_shift(self.start, -12), end=_shift(self.end, -12))
+        if self.kind == "days" and self.start and self.end:
+            return replace(self, start=_minus_year(self.start), end=_minus_year(self.end))
+        if self.kind == "rel_months":
+            return replace(self, offset=self.offset + 12)
+        if self.kind == "rel_year":
+            return replace(self, offset=self.offset - 1)
+        if self.kind == "rel_days":
+            return replace(self, offset=self.offset + 365)
+        return None
+
+    def to_dict(self) -> dict:
+        d = {"kind": self.kind, "n": self.n, "offset": self.offset}
+        d["start"] = self.start.isoformat() if self.start else None
+        d["end"] = self.end.isoformat() if self.end else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TimeWindow:
+        if not isinstance(d, dict) or d.get("kind") not in ("months", "days", "rel_months", "rel_year", "rel_days"):
+            raise ValueError(f"bad time window: {d!r}")
+        try:
+            start = dt.date.fromisoformat(d["start"]) if d.get("start") else None
+            end = dt.date.fromisoformat(d["end"]) if d.get("end") else None
+            n, offset = int(d.get("n", 1)), int(d.get("offset", 0))
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"bad time window: {d!r}") from e
+        if d["kind"] in ("months", "days") and start is None:
+            raise ValueError("an absolute window needs a start")
+        if not 1 <= n <= 600 or abs(offset) > 1200:
+            raise ValueError("time window out of range")
+        return cls(d["kind"], start, end, n, offset)
+
+
+@dataclass(frozen=True)
+class TimeMatch:
+    start: int  # character span in the text
+    end: int
+    window: TimeWindow
+    since: TimeWindow | None = None  # for "since X": the period X itself (used by change questions)
+    text: str = ""
+
+
+def months(y1: int, m1: int, y2: int | None = None, m2: int | None = None) -> TimeWindow:
+    start = dt.date(y1, m1, 1)
+    end = None if y2 is None else dt.date(y2, m2, 1)
+    return TimeWindow("months", start, end)
+
+
+def year(y: int) -> TimeWindow:
+    return months(y, 1, y, 12)
+
+
+def find_times(text: str, anchor_month: dt.date | None = None) -> list[TimeMatch]:
+    """All time expressions in lower-case *text*, left to right, without overlaps."""
+    anchor = anchor_month or dt.date(2025, 12, 1)
+    taken = [False] * len(text)
+    found: list[TimeMatch] = []
+    for pattern, handler in _RULES:
+        for m in pattern.finditer(text):
+            if any(taken[m.start() : m.end()]):
+                continue
+            try:
+                result = handler(m, anchor)
+            except (ValueError, KeyError):
+                continue
+            if result is None:
+                continue
+            window, since = result if isinstance(result, tuple) else (result, None)
+            found.append(TimeMatch(m.start(), m.end(), window, since, m.group(0)))
+            for i in range(m.start(), m.end()):
+                taken[i] = True
+    return sorted(found, key=lambda t: t.start)
+
+
+# ---- rule handlers -------------------------------------------------------------------------------
+
+
+def _num(s: str) -> int:
+    return int(s) if s.isdigit() else NUMBERS[s]
+
+
+def _recent(month: int, anchor: dt.date) -> int:
+    """Year of the most recent *month* not after the anchor."""
+    return anchor.year if month <= anchor.month else anchor.year - 1
+
+
+def _month_range(m, anchor):
+    m1, y1, m2, y2 = MONTHS[m["m1"]], m["y1"], MONTHS[m["m2"]], m["y2"]
+    if y2 is None and y1 is None:
+        y2 = _recent(m2, anchor)
+    y2 = int(y2) if y2 else None
+    y1 = int(y1) if y1 else (y2 if m1 <= m2 else y2 - 1)
+    if (y1, m1) > (y2, m2):
+        return None
+    return months(y1, m1, y2, m2)
+
+
+def _year_range(m, anchor):
+    y1, y2 = int(m["y1"]), int(m["y2"])
+    return months(y1, 1, y2, 12) if y1 <= y2 else None
+
+
+def _day_range(m, anchor):
+    y2 = int(m["y2"]) if m["y2"] else _recent(MONTHS[m["m2"]], anchor)
+    m2 = MONTHS[m["m2"]]
+    m1 = MONTHS[m["m1"]] if m["m1"] else m2
+    y1 = int(m["y1"]) if m["y1"] else (y2 if m1 <= m2 else y2 - 1)
+    a, b = dt.date(y1, m1, int(m["d1"])), dt.date(y2, m2, int(m["d2"]))
+    return TimeWindow("days", a, b) if a <= b else None
+
+
+def _day(m, anchor):
+    y = int(m["y"]) if m["y"] else _recent(MONTHS[m["m"]], anchor)
+    d = dt.date(y, MONTHS[m["m"]], int(m["d"]))
+    return TimeWindow("days", d, d)
+
+
+def _iso_day(m, anchor):
+    d = dt.date(int(m["y"]), int(m["mo"]), int(m["d"]))
+    return TimeWindow("days", d, d)
+
+
+def _uk_day(m, anchor):
+    y = int(m["y"])
+    y = y + 2000 if y < 100 else y
+    d = dt.date(y, int(m["mo"]), int(m["d"]))
+    return TimeWindow("days", d, d)
+
+
+def _since_month(m, anchor):
+    mo = MONTHS[m["m"]]
+    y = int(m["y"]) if m["y"] else _recent(mo, anchor)
+    return TimeWindow("months", dt.date(y, mo, 1), None), months(y, mo, y, mo)
+
+
+def _since_year(m, anchor):
+    y = int(m["y"])
+    return TimeWindow("months", dt.date(y, 1, 1), None), year(y)
+
+
+def _since_day(m, anchor):
+    y = int(m["y"]) if m["y"] else _recent(MONTHS[m["m"]], anchor)
+    d = dt.date(y, MONTHS[m["m"]], int(m["d"]))
+    return TimeWindow("days", d, None), TimeWindow("days", d, d)
+
+
+def _since_rel_year(m, anchor):
+    return TimeWindow("rel_year", n=2, offset=-1), TimeWindow("rel_year", offset=-1)
+
+
+def _since_rel_month(m, anchor):
+    return TimeWindow("rel_months", n=2), TimeWindow("rel_months", offset=1)
+
+
+def _quarter(m, anchor):
+    q = int(m["q"]) if m["q"] else {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": 4, "final": 4}[m["qw"]]
+    y = int(m["y"]) if m["y"] else anchor.year
+    return months(y, 3 * q - 2, y, 3 * q)
+
+
+def _half(m, anchor):
+    h = 1 if (m["h"] == "1" or m["hw"] == "first") else 2
+    y = int(m["y"]) if m["y"] else anchor.year
+    return months(y, 1, y, 6) if h == 1 else months(y, 7, y, 12)
+
+
+def _season(m, anchor):
+    a, b = SEASONS[m["s"]]
+    y = int(m["y"]) if m["y"] else (anchor.year if anchor.month >= b or a > b else anchor.year - 1)
+    return months(y, a, y + 1, b) if a > b else months(y, a, y, b)
+
+
+def _month_year(m, anchor):
+    mo, y = MONTHS[m["m"]], int(m["y"])
+    return months(y, mo, y, mo)
+
+
+def _bare_month(m, anchor):
+    mo = MONTHS[m["m"]]
+    y = _recent(mo, anchor)
+    return months(y, mo, y, mo)
+
+
+def _year(m, anchor):
+    return year(int(m["y"]))
+
+
+def _last_n(m, anchor):
+    n, unit = _num(m["n"]), m["u"]
+    if n <= 0:
+        return None
+    if unit.startswith("month"):
+        return TimeWindow("rel_months", n=n)
+    if unit.startswith("year"):
+        return TimeWindow("rel_months", n=12 * n)
+    if unit.startswith("quarter"):
+        return TimeWindow("rel_months", n=3 * n)
+    if unit.startswith("week"):
+        return TimeWindow("rel_days", n=7 * n)
+    return TimeWindow("rel_days", n=n)
+
+
+def _named_relative(m, anchor):
+    w = " ".join(m.group(0).split())
+    if "year" in w or "ytd" in w:
+        if re.search(r"\b(last|previous|past)\b", w):
+            return TimeWindow("rel_months", n=12) if "past" in w else TimeWindow("rel_year", offset=-1)
+        return TimeWindow("rel_year")
+    if "month" in w:
+        return TimeWindow("rel_months", n=1)
+    if "quarter" in w:
+        return TimeWindow("rel_months", n=3)
+    if "week" in w:
+        return TimeWindow("rel_days", n=7)
+    return TimeWindow("rel_days", n=1)
+
+
+def _r(p: str) -> re.Pattern:
+    return re.compile(r"(?<![\w-])" + p + r"(?![\w-])")
+
+
+def _g(name: str, pattern: str) -> str:
+    """Wrap *pattern* as a named group."""
+    return f"(?P<{name}>{pattern})"
+
+
+_MON, _YEAR, _D = MON[1:-1], YEAR[1:-1], r"\d{1,2}"
+_ORD = r"(?:st|nd|rd|th)?"
+_RULES = [
+    (_r(rf"(?:between|from)\s+{_g('d1', _D)}{_ORD}\s*(?:{_g('m1', _MON)}\s*)?(?:{_g('y1', _YEAR)}\s*)?"
+        rf"(?:and|to|until|till|-)\s+{_g('d2', _D)}{_ORD}\s+{_g('m2', _MON)}(?:,?\s+{_g('y2', _YEAR)})?"), _day_range),
+    (_r(rf"(?:between|from)\s+(?:the\s+start\s+of\s+)?{_g('m1', _MON)}(?:\s+{_g('y1', _YEAR)})?\s*"
+        rf"(?:and|to|until|till|through|-)\s*(?:the\s+end\s+of\s+)?{_g('m2', _MON)}(?:\s+{_g('y2', _YEAR)})?"), _month_range),
+    (_r(rf"(?:between|from)\s+{_g('y1', _YEAR)}\s*(?:and|to|until|-)\s*{_g('y2', _YEAR)}"), _year_range),
+    (_r(rf"{_g('m1', _MON)}\s*{_g('y1', _YEAR)}?\s*(?:-|–|to|until|through)\s*{_g('m2', _MON)}(?:\s+{_g('y2', _YEAR)})?"),
+     _month_range),
+    (_r(rf"since\s+(?:the\s+)?(?:start|beginning)\s+of\s+{_g('y', _YEAR)}"), _since_year),
+    (_r(r"since\s+(?:the\s+start\s+of\s+)?(?:last|the\s+previous)\s+year"), _since_rel_year),
+    (_r(r"since\s+last\s+month"), _since_rel_month),
+    (_r(rf"(?:since|from)\s+(?:the\s+)?{_g('d', _D)}{_ORD}\s+(?:of\s+)?{_g('m', _MON)}(?:,?\s+{_g('y', _YEAR)})?"),
+     _since_day),
+    (_r(rf"(?:since|from)\s+(?:the\s+start\s+of\s+)?{_g('m', _MON)}(?:\s+{_g('y', _YEAR)})?(?:\s+onwards?)?"),
+     _since_month),
+    (_r(rf"(?:since|from)\s+{_g('y', _YEAR)}(?:\s+onwards?)?"), _since_year),
+    (_r(r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})"), _iso_day),
+    (_r(r"(?P<d>\d{1,2})/(?P<mo>\d{1,2})/(?P<y>\d{2,4})"), _uk_day),
+    (_r(rf"(?:the\s+)?{_g('d', _D)}{_ORD}\s+(?:of\s+)?{_g('m', _MON)}(?:,?\s+{_g('y', _YEAR)})?"), _day),
+    (_r(rf"{_g('m', _MON)}\s+{_g('d', _D)}{_ORD}(?:,?\s+{_g('y', _YEAR)})?"), _day),
+    (_r(rf"(?:q(?P<q>[1-4])|(?:the\s+)?(?P<qw>first|second|third|fourth|last|final)\s+quarter)"
+        rf"(?:\s+(?:of\s+)?{_g('y', _YEAR)})?"), _quarter),
+    (_r(rf"(?:h(?P<h>[12])|(?:the\s+)?(?P<hw>first|second)\s+half)(?:\s+(?:of\s+)?{_g('y', _YEAR)})?"), _half),
+    (_r(rf"(?:the\s+)?(?P<s>spring|summer|autumn|winter)(?:\s+(?:of\s+)?{_g('y', _YEAR)})?"), _season),
+    (_r(rf"{_g('m', _MON)}(?:,?\s+|\s+of\s+){_g('y', _YEAR)}"), _month_year),
+    (_r(rf"(?:in|during|for|of|throughout|since)\s+(?:the\s+month\s+of\s+)?{_g('m', _MON)}"), _bare_month),
+    (_r(rf"(?:in\s+|during\s+|for\s+)?{_g('y', _YEAR)}"), _year),
+    (_r(rf"(?:in\s+|over\s+|during\s+|for\s+)?(?:the\s+)?(?:last|past|previous|recent|latest)\s+{NUM}\s+"
+        r"(?P<u>months?|years?|weeks?|days?|quarters?)"), _last_n),
+    (_r(r"(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:(?:so\s+far\s+)?this\s+year(?:\s+so\s+far)?|year\s+to\s+date|ytd|"
+        r"(?:last|past|previous)\s+(?:calendar\s+)?year|"
+        r"(?:last|past|previous|this|latest|most\s+recent)\s+(?:month|quarter|week)|yesterday|today|latest\s+day)"),
+     _named_relative),
+]
+
+
+def _month_index(d: dt.date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def _shift(d: dt.date, n: int) -> dt.date:
+    i = _month_index(d) + n
+    return dt.date(i // 12, i % 12 + 1, 1)
+
+
+def _minus_year(d: dt.date) -> dt.date:
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:
+        return d.replace(year=d.year - 1, day=28)
+
+
+def _day(d: dt.date) -> str:
+    return f"{d.day} {SHORT[d.month]} {d.year}"
+
+
+def _months_label(start: dt.date, end: dt.date | None) -> str:
+    if end is None:
+        return f"since {SHORT[start.month]} {start.year}"
+    if start == end:
+        return f"{SHORT[start.month]} {start.year}"
+    if start.month == 1 and end.month == 12:
+        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+    if start.year == end.year:
+        return f"{SHORT[start.month]}–{SHORT[end.month]} {end.year}"
+    return f"{SHORT[start.month]} {start.year} – {SHORT[end.month]} {end.year}"

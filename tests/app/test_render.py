@@ -1,0 +1,71 @@
+"""render_reply, render_chips and footer on hand-made replies (AppTest)."""
+
+import json
+
+from streamlit.testing.v1 import AppTest
+
+from app import render
+from tests.app import fakes
+
+
+def _draw(kind: str, compact: bool = False):
+    def script(kind, compact):
+        import streamlit as st
+
+        from app import render
+        from tests.app import fakes
+
+        reply = getattr(fakes, f"{kind}_reply")()
+        removed = render.render_chips(reply.intent, key="t1")
+        if removed:
+            st.session_state["removed"] = removed
+        render.render_reply(reply, key="t1", compact=compact)
+        render.render_reply(reply, key="t2", compact=True)  # a second tile on the same page
+        render.footer(reply, None, True)
+
+    return AppTest.from_function(script, args=(kind, compact), default_timeout=30).run()
+
+
+def test_line_answer_has_chart_table_and_sql_tabs():
+    at = _draw("line")
+    assert not at.exception
+    assert [t.label for t in at.tabs][:3] == ["Chart", "Table", "SQL"]
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert [d["name"] for d in spec["data"]] == ["Camden", "Islington"]
+    assert at.code[0].value == "SELECT 1"
+    assert "Looked at 12,345 records" in at.caption[-1].value and "synthetic data" in at.caption[-1].value
+
+
+def test_number_answer_is_a_metric_with_change():
+    at = _draw("number")
+    assert not at.exception
+    assert at.metric[0].value == "1,234" and "+12.2%" in at.metric[0].delta
+
+
+def test_map_answer_is_a_deck():
+    at = _draw("map")
+    assert not at.exception
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert any(layer["@@type"] == "ScatterplotLayer" for layer in spec["layers"])
+
+
+def test_refusal_is_a_message_not_a_chart():
+    at = _draw("refusal")
+    assert not at.exception
+    assert "not about people" in at.info[0].value
+    assert not at.get("plotly_chart") and not at.tabs
+
+
+def test_chip_click_returns_its_key():
+    at = _draw("line")
+    at.button(key="t1-chip-borough").click().run()
+    assert at.session_state["removed"] == "borough"
+
+
+def test_footer_text():
+    reply = fakes.number_reply()
+    reply.elapsed_ms = 1500
+    from datetime import date
+
+    text = render.footer_text(reply, date(2025, 12, 1), False)
+    assert text == "Looked at 12,345 records · 1.50 s · data as of December 2025"

@@ -1,0 +1,39 @@
+"""Shared fixtures: a small synthetic warehouse built once and cached between test runs."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL_SCALE = 0.02
+
+
+def _source_hash() -> str:
+    """Hash of everything that shapes the generated warehouse: warehouse/ code and seeds/."""
+    h = hashlib.sha256()
+    files = sorted((ROOT / "warehouse").glob("*.py")) + sorted((ROOT / "warehouse").glob("*.sql"))
+    files += sorted(p for p in (ROOT / "seeds").rglob("*") if p.is_file())
+    for p in files:
+        h.update(p.relative_to(ROOT).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@pytest.fixture(scope="session")
+def small_warehouse(pytestconfig, tmp_path_factory) -> Path:
+    """Path of a synthetic warehouse at scale 0.02 (all 24 months, same seeds, venues and events)."""
+    from warehouse.build import build_warehouse
+
+    cache = getattr(pytestconfig, "cache", None)
+    folder = Path(cache.mkdir("small_warehouse")) if cache else tmp_path_factory.mktemp("small_warehouse")
+    path = folder / f"small-{_source_hash()}.duckdb"
+    if not path.exists():
+        # build_warehouse writes a temporary file and renames it, so parallel pytest runs are safe.
+        build_warehouse(path, seed=42, scale=SMALL_SCALE, progress=False)
+        for old in folder.glob("small-*.duckdb"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    return path

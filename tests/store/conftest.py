@@ -1,0 +1,84 @@
+"""Fixtures for the state store tests: a fresh store, a fake clock, a cast of users."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app import auth
+from app.store import Store, User
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing(monkeypatch):
+    # The real cost (n=2**14) is checked in test_store_accounts; tests add many users.
+    monkeypatch.setattr(auth, "SCRYPT_N", 2**10)
+
+
+class FakeClock:
+    def __init__(self, start: datetime = datetime(2025, 6, 1, 11, 0, tzinfo=UTC)):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def store(tmp_path, clock) -> Store:
+    return Store(tmp_path / "state" / "state.sqlite", clock=clock)
+
+
+@dataclass
+class Cast:
+    officer: User  # no team
+    sergeant: User  # Central West
+    colleague: User  # officer in Central West
+    stranger: User  # officer in South East
+    supervisor: User  # North West
+    admin: User
+
+
+PASSWORD = "correct horse"
+
+
+@pytest.fixture
+def people(store) -> Cast:
+    add = store.add_user
+    return Cast(
+        officer=add(None, "officer", PASSWORD, role="officer"),
+        sergeant=add(None, "sergeant", PASSWORD, role="sergeant", team="Central West"),
+        colleague=add(None, "colleague", PASSWORD, role="officer", team="Central West"),
+        stranger=add(None, "stranger", PASSWORD, role="officer", team="South East"),
+        supervisor=add(None, "supervisor", PASSWORD, role="supervisor", team="North West"),
+        admin=add(None, "admin", PASSWORD, role="admin"),
+    )
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def event() -> dict:
+    return dict(EVENT)
+
+
+EVENT = {
+    "venue": "Wembley Stadium",
+    "event_name": "Taylor Swift | The Eras Tour",
+    "date": "2024-06-21",
+    "start_time": "17:00",
+    "end_time": "23:30",
+    "radius_m": 500,
+}

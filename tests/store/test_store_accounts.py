@@ -1,0 +1,202 @@
+"""Accounts: hashing, sign-in, lockout, disabled accounts, admin-only management, demo seeding."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import auth
+from app.store import AuthError, Conflict, Forbidden, NotFound, ValidationError
+
+
+def test_password_hash_uses_scrypt_with_salt_and_params(monkeypatch):
+    monkeypatch.setattr(auth, "SCRYPT_N", 2**14)
+    first, second = auth.hash_password("hunter2hunter2"), auth.hash_password("hunter2hunter2")
+    assert first != second  # per-user random salt
+    scheme, n, r, p, _salt, _digest = first.split("$")
+    assert (scheme, n, r, p) == ("scrypt", "16384", "8", "1")
+    assert auth.verify_password("hunter2hunter2", first)
+    assert not auth.verify_password("hunter2hunter3", first)
+    assert not auth.verify_password("hunter2hunter2", "garbage")
+    assert not auth.verify_password("hunter2hunter2", None)
+
+
+def test_password_policy(store):
+    with pytest.raises(ValidationError, match="at least 8"):
+        store.add_user(None, "shorty", "1234567")
+    with pytest.raises(ValidationError):
+        store.add_user(None, "bad name!", "long enough")
+
+
+def test_user_round_trip_and_case_insensitive_names(store, password):
+    added = store.add_user(
+        None, "JSmith", password, role="sergeant", team=" Central West ", display_name="J Smith"
+    )
+    assert added.username == "jsmith" and added.team == "Central West" and added.display_name == "J Smith"
+    assert store.get_user("JSMITH") == added
+    assert store.authenticate("JSmith", password) == added
+    with pytest.raises(Conflict, match="already exists") as caught:
+        store.add_user(None, "jsmith", password)
+    assert caught.value.current == added
+    with pytest.raises(NotFound, match="no user called"):
+        store.get_user("nobody")
+
+
+def test_wrong_password_and_unknown_user_give_the_same_message(store, people, password):
+    with pytest.raises(AuthError, match="^Wrong username or password$"):
+        store.authenticate("officer", "not the password")
+    with pytest.raises(AuthError, match="^Wrong username or password$"):
+        store.authenticate("nobody", password)
+    with pytest.raises(AuthError, match="^Wrong username or password$"):
+        store.authenticate("", "")
+
+
+def test_every_sign_in_is_audited(store, people, password):
+    store.authenticate("officer", password)
+    with pytest.raises(AuthError):
+        store.authenticate("officer", "wrong password")
+    with pytest.raises(AuthError):
+        store.authenticate("ghost", "wrong password")
+    rows = store.search_audit(people.admin, action=None, text=None)
+    sign_ins = [
+        (e.username, e.action, e.ok, e.detail.get("reason")) for e in rows if e.action.startswith("sign_in")
+    ]
+    assert sign_ins == [
+        ("ghost", "sign_in_failed", False, "unknown_user"),
+        ("officer", "sign_in_failed", False, "wrong_password"),
+        ("officer", "sign_in", True, None),
+    ]
+
+
+def test_lockout_after_five_failures_in_fifteen_minutes(store, people, password, clock):
+    for _ in range(4):
+        with pytest.raises(AuthError, match="Wrong"):
+            store.authenticate("officer", "wrong password")
+        clock.advance(minutes=3)
+    # The fifth failure within 15 minutes locks the account for 15 minutes (London time: BST, UTC+1).
+    with pytest.raises(AuthError, match=r"^Account locked until 12:27"):
+        store.authenticate("officer", "wrong password")
+    with pytest.raises(AuthError, match=r"^Account locked until 12:27"):
+        store.authenticate("officer", password)  # even the right password
+    clock.advance(minutes=14)
+    with pytest.raises(AuthError, match="locked"):
+        store.authenticate("officer", password)
+    clock.advance(minutes=1, seconds=1)
+    assert store.authenticate("officer", password).username == "officer"
+
+
+def test_failures_spread_over_more_than_fifteen_minutes_do_not_lock(store, people, password, clock):
+    for _ in range(8):
+        with pytest.raises(AuthError, match="Wrong"):
+            store.authenticate("officer", "wrong password")
+        clock.advance(minutes=4)
+    assert store.authenticate("officer", password).username == "officer"
+
+
+def test_success_resets_the_failure_count(store, people, password):
+    for _ in range(4):
+        with pytest.raises(AuthError, match="Wrong"):
+            store.authenticate("officer", "wrong password")
+    store.authenticate("officer", password)
+    for _ in range(4):
+        with pytest.raises(AuthError, match="Wrong"):
+            store.authenticate("officer", "wrong password")
+    assert store.authenticate("officer", password)
+
+
+def test_enable_and_reset_clear_a_lockout(store, people, password):
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            store.authenticate("officer", "wrong password")
+    store.enable_user(people.admin, "officer")
+    assert store.authenticate("officer", password)
+
+
+def test_disabled_account(store, people, password):
+    store.disable_user(people.admin, "officer")
+    assert store.get_user("officer").disabled
+    with pytest.raises(AuthError, match="^Account disabled"):
+        store.authenticate("officer", password)
+    # A wrong password does not reveal that the account is disabled.
+    with pytest.raises(AuthError, match="^Wrong username or password$"):
+        store.authenticate("officer", "wrong password")
+    # A session that signed in before is stopped at once.
+    with pytest.raises(Forbidden, match="disabled"):
+        store.create_board(people.officer, "Anything")
+    store.enable_user(people.admin, "officer")
+    assert store.authenticate("officer", password).disabled is False
+
+
+def test_management_is_admin_only(store, people, password):
+    for actor in (people.officer, people.sergeant, people.supervisor):
+        with pytest.raises(Forbidden, match="Only admins"):
+            store.add_user(actor, "newbie", password)
+        with pytest.raises(Forbidden, match="Only admins"):
+            store.disable_user(actor, "stranger")
+        with pytest.raises(Forbidden, match="Only admins"):
+            store.enable_user(actor, "stranger")
+        with pytest.raises(Forbidden, match="Only admins"):
+            store.reset_password(actor, "stranger", "new password!")
+        with pytest.raises(Forbidden, match="Only admins"):
+            store.list_users(actor)
+        with pytest.raises(Forbidden, match="Only admins"):
+            store.update_user(actor, "stranger", role="admin")
+    assert store.add_user(people.admin, "newbie", password).role == "officer"
+    assert len(store.list_users(people.admin)) == 7
+
+
+def test_reset_and_change_password(store, people, password):
+    store.reset_password(people.admin, "officer", "brand new password")
+    with pytest.raises(AuthError):
+        store.authenticate("officer", password)
+    officer = store.authenticate("officer", "brand new password")
+    with pytest.raises(AuthError, match="current password is wrong"):
+        store.change_password(officer, "nope nope nope", "another password")
+    store.change_password(officer, "brand new password", "another password")
+    assert store.authenticate("officer", "another password")
+
+
+def test_update_user_and_admin_safeguards(store, people):
+    moved = store.update_user(people.admin, "officer", team="South West", display_name="PC Officer")
+    assert (moved.team, moved.display_name, moved.role) == ("South West", "PC Officer", "officer")
+    assert store.update_user(people.admin, "officer", team="").team is None
+    with pytest.raises(ValidationError, match="your own account"):
+        store.disable_user(people.admin, "admin")
+    with pytest.raises(ValidationError, match="at least one active admin"):
+        store.update_user(people.admin, "admin", role="officer")
+    with pytest.raises(ValidationError, match="Role must be"):
+        store.update_user(people.admin, "officer", role="chief")
+
+
+def test_account_changes_are_audited(store, people):
+    store.disable_user(people.admin, "officer")
+    entry = store.search_audit(people.admin, action="user_change", limit=1)[0]
+    assert (entry.username, entry.target_id, entry.detail["change"]) == ("admin", "officer", "disable")
+
+
+def test_directory_and_teams(store, people):
+    store.disable_user(people.admin, "stranger")
+    names = [u.username for u in store.directory(people.officer)]
+    assert "stranger" not in names and "sergeant" in names
+    assert store.list_teams() == ["Central West", "North West"]
+
+
+def test_seed_demo_accounts_is_idempotent(store):
+    assert auth.seed_demo_accounts(store) == ["officer", "sergeant", "supervisor", "admin"]
+    assert auth.seed_demo_accounts(store) == []
+    sergeant = store.authenticate("sergeant", "sergeant-demo")
+    assert (sergeant.role, sergeant.team) == ("sergeant", "Central West")
+    supervisor = store.authenticate("supervisor", "supervisor-demo")
+    assert (supervisor.role, supervisor.team) == ("supervisor", "North West")
+    assert store.authenticate("officer", "officer-demo").role == "officer"
+    assert store.authenticate("admin", "admin-demo").is_admin
+
+
+def test_auth_module_does_not_import_streamlit():
+    import pathlib
+
+    for path in (
+        pathlib.Path(auth.__file__),
+        *pathlib.Path(auth.__file__).parent.joinpath("store").rglob("*.py"),
+    ):
+        source = path.read_text()
+        assert "import streamlit" not in source and "from streamlit" not in source, path

@@ -1,0 +1,140 @@
+"""Schema migrations: from an empty file, from the previous version, and file settings."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
+
+from app.store import Store, StoreError
+from app.store.db import connect, migrate, migrations, split_statements
+
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def test_migrations_are_numbered_in_order():
+    versions = [version for version, _, _ in migrations()]
+    assert versions == list(range(1, len(versions) + 1))
+    assert len(versions) >= 2
+
+
+def test_empty_file_is_migrated_to_latest(tmp_path):
+    path = tmp_path / "nested" / "dir" / "state.sqlite"
+    store = Store(path)
+    assert path.exists()
+    assert store.schema_version == migrations()[-1][0]
+    con = sqlite3.connect(path)
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {
+        "users",
+        "boards",
+        "tiles",
+        "dashboards",
+        "pins",
+        "shares",
+        "audit_log",
+        "schema_migrations",
+    } <= tables
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    applied = [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY version")]
+    assert applied == [v for v, _, _ in migrations()]
+
+
+def test_reopening_is_a_no_op(tmp_path):
+    path = tmp_path / "state.sqlite"
+    Store(path)
+    store = Store(path)
+    assert store.schema_version == migrations()[-1][0]
+
+
+def test_connections_enforce_foreign_keys(tmp_path):
+    Store(tmp_path / "s.sqlite")
+    con = connect(tmp_path / "s.sqlite")
+    with pytest.raises(sqlite3.IntegrityError):
+        con.execute(
+            "INSERT INTO boards (id, owner, title, created_at, updated_at) VALUES ('b', 'nobody', 't', 'x', 'x')"
+        )
+
+
+def test_upgrade_from_version_1_keeps_data(tmp_path, password):
+    path = tmp_path / "state.sqlite"
+    con = connect(path)
+    assert migrate(con, NOW, upto=1) == 1
+    # Data written by version 1 of the schema, as an older app would have.
+    t = NOW.isoformat(timespec="microseconds")
+    con.execute("BEGIN")
+    con.execute(
+        "INSERT INTO users (username, display_name, role, team, password_hash, created_at, updated_at)"
+        " VALUES ('boss', 'Boss', 'supervisor', 'North West', 'x', ?, ?)",
+        (t, t),
+    )
+    con.execute(
+        "INSERT INTO boards (id, owner, title, event, notes, created_at, updated_at)"
+        " VALUES ('b1', 'boss', 'Carnival', ?, 'notes ✓', ?, ?)",
+        (json.dumps({"venue": "Notting Hill"}), t, t),
+    )
+    con.execute(
+        "INSERT INTO tiles (board_id, id, position, title, question, intent, chart)"
+        " VALUES ('b1', 't1', 0, 'Robbery', 'robbery near Notting Hill', '{\"x\": 1}', 'bar')"
+    )
+    con.execute(
+        "INSERT INTO dashboards (id, owner, title, created_at, updated_at) VALUES ('d1', 'boss', 'Mine', ?, ?)",
+        (t, t),
+    )
+    con.execute(
+        "INSERT INTO shares (object_kind, object_id, principal_kind, principal, role, created_at)"
+        " VALUES ('board', 'b1', 'team', 'North West', 'viewer', ?)",
+        (t,),
+    )
+    con.execute("INSERT INTO audit_log (at, username, action) VALUES (?, 'boss', 'question')", (t,))
+    con.execute("COMMIT")
+    con.close()
+
+    store = Store(path)
+    assert store.schema_version == migrations()[-1][0]
+    store.reset_password(None, "boss", password)
+    boss = store.authenticate("boss", password)
+    board = store.get_board(boss, "b1")
+    assert board.title == "Carnival" and board.notes == "notes ✓"
+    assert board.tiles[0].intent == {"x": 1} and board.tiles[0].chart == "bar"
+    assert [s.principal for s in board.shares] == ["North West"]
+    assert store.get_dashboard(boss, "d1").system_key is None
+    assert [e.action for e in store.search_audit(boss, username="boss")][-1] == "question"
+    # The feature that migration 2 added works on the upgraded file.
+    overview = store.ensure_supervisor_overview(boss, [{"question": "crimes last month"}])
+    assert overview.system_key == "supervisor_overview"
+
+
+def test_failed_migration_rolls_back(tmp_path, monkeypatch):
+    import app.store.db as db
+
+    bad = tmp_path / "migrations"
+    bad.mkdir()
+    (bad / "0001_ok.sql").write_text("CREATE TABLE a (x);\n")
+    (bad / "0002_bad.sql").write_text("CREATE TABLE b (x);\nINSERT INTO nowhere VALUES (1);\n")
+    monkeypatch.setattr(db, "MIGRATIONS_DIR", bad)
+    con = connect(tmp_path / "s.sqlite")
+    with pytest.raises(sqlite3.OperationalError):
+        migrate(con, NOW)
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "a" in tables and "b" not in tables
+    assert db.schema_version(con) == 1
+
+
+def test_newer_file_is_refused(tmp_path):
+    path = tmp_path / "s.sqlite"
+    Store(path)
+    con = sqlite3.connect(path)
+    con.execute("INSERT INTO schema_migrations VALUES (999, '0999_future', 'x')")
+    con.commit()
+    with pytest.raises(StoreError, match="newer version"):
+        Store(path)
+
+
+def test_split_statements_keeps_trigger_bodies_whole():
+    script = "-- a comment; with a semicolon's quote\nCREATE TABLE t (x);\nCREATE TRIGGER g BEFORE DELETE ON t\nBEGIN\n    SELECT RAISE(ABORT, 'no; never');\nEND;\n"
+    statements = split_statements(script)
+    assert len(statements) == 2
+    assert statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")

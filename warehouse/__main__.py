@@ -1,0 +1,57 @@
+"""Command line: python -m warehouse build [--out PATH] [--police-uk DIR]... [--seed N] [--scale X]."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from warehouse.build import build_warehouse
+from warehouse.paths import warehouse_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m warehouse", description="Build the Utility Belt warehouse.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build the DuckDB warehouse atomically")
+    b.add_argument(
+        "--out", type=Path, default=None, help="output file (default: $UB_WAREHOUSE or data/warehouse.duckdb)"
+    )
+    b.add_argument(
+        "--police-uk",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="import data.police.uk street-level CSV files (folders, files or zips; repeatable) instead of synthetic data",
+    )
+    b.add_argument("--seed", type=int, default=42, help="random seed of the synthetic generator (default 42)")
+    b.add_argument("--scale", type=float, default=1.0, help="synthetic volume multiplier (default 1.0)")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = ap.parse_args(argv)
+
+    if args.scale <= 0:
+        ap.error("--scale must be positive")
+    missing = [str(p) for p in args.police_uk if not p.exists()]
+    if missing:
+        ap.error(f"no such file or folder: {', '.join(missing)}")
+    out = args.out or warehouse_path()
+    try:
+        report = build_warehouse(
+            out, args.police_uk, seed=args.seed, scale=args.scale, progress=not args.quiet
+        )
+    except Exception as exc:  # a clear message, never a traceback; the previous warehouse is untouched
+        print(f"build failed: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"{report.rows:,} crimes over {report.months} months ({report.source}) -> {report.path} in {report.seconds:.1f}s"
+    )
+    for r in report.rejects[:20]:
+        print(f"  malformed: {r.file}:{r.line}: {r.error}", file=sys.stderr)
+    if len(report.rejects) > 20:
+        print(f"  ... and {len(report.rejects) - 20} more malformed rows", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""Where the warehouse and the state store live (env UB_WAREHOUSE / UB_STATE override)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = REPO_ROOT / "seeds"
+
+
+def _resolve(value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+def warehouse_path() -> Path:
+    """The DuckDB warehouse file: $UB_WAREHOUSE or data/warehouse.duckdb (relative to the repo root)."""
+    return _resolve(os.environ.get("UB_WAREHOUSE") or "data/warehouse.duckdb")
+
+
+def state_path() -> Path:
+    """The state store (users, boards, audit): $UB_STATE or data/state.sqlite (relative to the repo root)."""
+    return _resolve(os.environ.get("UB_STATE") or "data/state.sqlite")
