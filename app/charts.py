@@ -91,7 +91,10 @@ def _layout(fig: go.Figure, *, x: str, y: str, compact: bool, legend: bool) -> g
         template="plotly_white",
         height=300 if compact else 440,
         margin={"l": 8, "r": 8, "t": 36 if legend else 12, "b": 8},
-        font={"size": 12 if compact else 14, "family": "Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif"},
+        font={
+            "size": 12 if compact else 14,
+            "family": "Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif",
+        },
         colorway=PALETTE,
         showlegend=legend,
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "title": None},
@@ -103,7 +106,13 @@ def _layout(fig: go.Figure, *, x: str, y: str, compact: bool, legend: bool) -> g
 
 
 def _tickformat(fig: go.Figure, time: str) -> None:
-    formats = {"month": "%b %Y", "quarter": "%b %Y", "week": "%d %b %Y", "day": "%d %b %Y", "date": "%d %b %Y"}
+    formats = {
+        "month": "%b %Y",
+        "quarter": "%b %Y",
+        "week": "%d %b %Y",
+        "day": "%d %b %Y",
+        "date": "%d %b %Y",
+    }
     if time in formats:
         fig.update_xaxes(tickformat=formats[time])
     if time == "hour":

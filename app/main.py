@@ -12,7 +12,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from app import services  # noqa: E402
+from app import services, session  # noqa: E402
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
@@ -21,11 +21,23 @@ def pages() -> list:
     """The app's pages, Ask first; later issues add Boards, Dashboards, Audit."""
     return [
         st.Page(PAGES / "ask.py", title="Ask", icon=":material/search:", default=True),
+        st.Page(PAGES / "dashboards.py", title="Dashboards", icon=":material/dashboard:"),
         st.Page(PAGES / "about.py", title="About the data", icon=":material/info:"),
-    ]
+        st.Page(PAGES / "account.py", title="My account", icon=":material/person:"),
+    ] + audit_pages()
+
+
+def audit_pages() -> list:
+    """The audit log page, for supervisors and admins (and before sign-in, so its link survives)."""
+    user = session.current_user()
+    if user is not None and not session.can_audit(user):
+        return []
+    return [st.Page(PAGES / "audit.py", title="Audit log", icon=":material/policy:")]
 
 
 st.set_page_config(page_title="Utility Belt · London crime", page_icon="🔎", layout="wide")
 services.ensure_warehouse()
-user = st.session_state.get("user")  # the sign-in gate (require_user()) goes here
-st.navigation(pages()).run()
+user = session.signed_in_user()  # also creates the demo accounts on the synthetic data
+page = st.navigation(pages(), position="sidebar" if user else "hidden")
+session.gate(page)  # signed out: the sign-in form only (the URL and its ?q=/?board= are kept)
+page.run()

@@ -59,7 +59,9 @@ def points(frame: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def view_over(pts: pd.DataFrame, venues: list[tuple[str, float, float]], radius_m: float | None) -> pdk.ViewState:
+def view_over(
+    pts: pd.DataFrame, venues: list[tuple[str, float, float]], radius_m: float | None
+) -> pdk.ViewState:
     """Initial view: on the venue (zoom ~14) or fitted to the bulk of the points (London ~10)."""
     if len(venues) == 1:
         radius = radius_m or 500
@@ -70,50 +72,58 @@ def view_over(pts: pd.DataFrame, venues: list[tuple[str, float, float]], radius_
     lat_lo, lat_hi = pts["lat"].quantile([0.02, 0.98])
     lon_lo, lon_hi = pts["lon"].quantile([0.02, 0.98])
     centre = ((lat_lo + lat_hi) / 2, (lon_lo + lon_hi) / 2)
-    # Fit the span into roughly a 900 x 480 px map; latitude degrees stretch by 1/cos(lat) in Mercator.
+    # Fit the span into roughly a 900 x 480 px map (deck.gl: 512 px world at zoom 0);
+    # latitude degrees stretch by 1/cos(lat) in Mercator.
     lon_span = max(lon_hi - lon_lo, 0.01)
     lat_span = max((lat_hi - lat_lo) / math.cos(math.radians(centre[0])), 0.01)
-    zoom = min(math.log2(900 * 360 / (256 * lon_span)), math.log2(480 * 360 / (256 * lat_span))) - 0.3
+    zoom = min(math.log2(900 * 360 / (512 * lon_span)), math.log2(480 * 360 / (512 * lat_span))) - 0.2
     return pdk.ViewState(latitude=centre[0], longitude=centre[1], zoom=max(9.3, min(15.0, zoom)))
 
 
-def context_layers(outlines: dict | None, boroughs: pd.DataFrame | None) -> list[pdk.Layer]:
-    """Borough outlines and names, so the map reads as London without any tiles."""
-    layers = []
-    if outlines:
-        layers.append(
-            pdk.Layer(
-                "GeoJsonLayer",
-                data=outlines,
-                id="borough-outlines",
-                stroked=True,
-                filled=True,
-                get_fill_color=[236, 240, 245, 255],
-                get_line_color=[120, 130, 145, 200],
-                line_width_min_pixels=1,
-                pickable=False,
-            )
+def outline_layer(outlines: dict | None) -> list[pdk.Layer]:
+    """Borough outlines, drawn first so that the map reads as London without any tiles."""
+    if not outlines:
+        return []
+    return [
+        pdk.Layer(
+            "GeoJsonLayer",
+            data=outlines,
+            id="borough-outlines",
+            stroked=True,
+            filled=True,
+            get_fill_color=[236, 240, 245, 255],
+            get_line_color=[120, 130, 145, 200],
+            line_width_min_pixels=1,
+            pickable=False,
         )
-    if boroughs is not None and not boroughs.empty and {"borough", "latitude", "longitude"} <= set(boroughs):
-        names = boroughs[["borough", "latitude", "longitude"]].rename(columns={"latitude": "lat", "longitude": "lon"})
-        layers.append(
-            pdk.Layer(
-                "TextLayer",
-                data=names,
-                id="borough-names",
-                get_position=["lon", "lat"],
-                get_text="borough",
-                get_size=12,
-                size_units="'pixels'",
-                get_color=[70, 80, 95, 220],
-                font_weight=600,
-                outline_width=2,
-                outline_color=[255, 255, 255, 255],
-                font_settings={"sdf": True},
-                pickable=False,
-            )
+    ]
+
+
+def name_layer(boroughs: pd.DataFrame | None) -> list[pdk.Layer]:
+    """Borough names at their centroids, drawn above the data so they stay readable."""
+    if boroughs is None or boroughs.empty or not {"borough", "latitude", "longitude"} <= set(boroughs):
+        return []
+    names = boroughs[["borough", "latitude", "longitude"]].rename(
+        columns={"latitude": "lat", "longitude": "lon"}
+    )
+    return [
+        pdk.Layer(
+            "TextLayer",
+            data=names,
+            id="borough-names",
+            get_position=["lon", "lat"],
+            get_text="borough",
+            get_size=14,
+            size_units="'pixels'",
+            get_color=[55, 65, 81, 255],
+            font_family="'Helvetica, Arial, sans-serif'",
+            font_weight=700,
+            outline_width=2,
+            outline_color=[255, 255, 255, 255],
+            font_settings={"sdf": True},
+            pickable=False,
         )
-    return layers
+    ]
 
 
 def deck(
@@ -129,8 +139,8 @@ def deck(
     pts = points(frame)
     view = view_over(pts, venues or [], radius_m)
     # Hexagons about 28 px across at the initial zoom, whatever the area shown.
-    metres_per_pixel = 156_543 * math.cos(math.radians(view.latitude)) / 2**view.zoom
-    layers = context_layers(outlines, boroughs)
+    metres_per_pixel = 78_272 * math.cos(math.radians(view.latitude)) / 2**view.zoom
+    layers = outline_layer(outlines)
     if len(pts) >= 20:
         layers.append(
             pdk.Layer(
@@ -168,9 +178,13 @@ def deck(
             pickable=True,
         )
     )
+    layers += name_layer(boroughs)
     if venues:
         marker = pd.DataFrame(
-            [{"lat": lat, "lon": lon, "title": name, "detail": f"within {int(radius_m or 500):,} m"} for name, lat, lon in venues]
+            [
+                {"lat": lat, "lon": lon, "title": name, "detail": f"within {int(radius_m or 500):,} m"}
+                for name, lat, lon in venues
+            ]
         )
         if radius_m:
             layers.append(
@@ -210,8 +224,9 @@ def deck(
                 id="venue-name",
                 get_position=["lon", "lat"],
                 get_text="title",
-                get_size=15,
+                get_size=16,
                 get_color=[150, 30, 45, 255],
+                font_family="'Helvetica, Arial, sans-serif'",
                 get_pixel_offset=[0, -22],
                 font_weight=700,
                 outline_width=3,
@@ -219,10 +234,7 @@ def deck(
                 font_settings={"sdf": True},
             )
         )
-    return pdk.Deck(
-        layers=layers,
-        initial_view_state=view,
-        map_style=map_style,
-        map_provider="carto" if map_style else None,
-        tooltip=TOOLTIP,
-    )
+    if map_style:
+        return pdk.Deck(layers=layers, initial_view_state=view, map_style=map_style, tooltip=TOOLTIP)
+    # map_provider=None with no map_style: no basemap, and Streamlit does not fetch its default one.
+    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, tooltip=TOOLTIP)

@@ -130,6 +130,18 @@ def _chart(reply, key: str, compact: bool) -> None:
         )
 
 
+def pretty_sql(sql: str | None) -> str:
+    """The engine's SQL laid out on several lines for reading (display only, never executed)."""
+    if not sql:
+        return ""
+    try:
+        import sqlglot
+
+        return sqlglot.transpile(sql, read="duckdb", write="duckdb", pretty=True)[0]
+    except Exception:  # show the SQL as it is rather than nothing
+        return sql
+
+
 def render_reply(reply, *, key: str, compact: bool = False) -> None:
     """Draw an answer: refusal message, or tabs Chart | Table | SQL."""
     if reply.error:
@@ -140,7 +152,7 @@ def render_reply(reply, *, key: str, compact: bool = False) -> None:
         st.info("No records match this question. Try a wider period or area.", icon=":material/search_off:")
         if reply.sql:
             with st.expander("SQL"):
-                st.code(reply.sql, language="sql")
+                st.code(pretty_sql(reply.sql), language="sql")
         return
     if reply.chart == "table":
         table, sql = st.tabs(["Table", "SQL"])
@@ -151,7 +163,7 @@ def render_reply(reply, *, key: str, compact: bool = False) -> None:
     with table:
         _table(reply, key, compact)
     with sql:
-        st.code(reply.sql or "", language="sql", wrap_lines=True)
+        st.code(pretty_sql(reply.sql), language="sql", wrap_lines=True)
 
 
 def render_chips(intent, key: str) -> str | None:

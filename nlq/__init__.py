@@ -1,7 +1,7 @@
 """Natural-language questions about recorded crime: parse → Intent → SQL → guard → warehouse.
 
-    from nlq import Engine
-    reply = Engine.open().ask("robberies in Westminster by hour last month")
+from nlq import Engine
+reply = Engine.open().ask("robberies in Westminster by hour last month")
 """
 
 from nlq.engine import Engine, Reply

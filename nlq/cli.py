@@ -111,19 +111,10 @@ def translate(engine, question: str) -> tuple[str | None, str | None]:
     if not question.strip():
         return None, "the question is empty"
     parsed = engine.parse(question)
-    # parse gives an Intent, or a Reply-like refusal carrying `error`
-    if parsed is None:
-        return None, "the question was not understood"
-    if hasattr(parsed, "error") and not hasattr(parsed, "describe"):
-        if getattr(parsed, "error", None) or not getattr(parsed, "sql", None):
-            return None, parsed.error or "the question was not understood"
-        sql = parsed.sql
-    else:
-        sql = engine.sql_for(parsed)
-    if not sql:
-        return None, "no SQL could be built for this question"
+    if parsed.intent is None or not parsed.sql:
+        return None, parsed.error or "the question was not understood"
     try:
-        return check_sql(sql), None
+        return check_sql(parsed.sql), None
     except GuardError as e:
         return None, f"the generated SQL was refused: {e.reason}"
 

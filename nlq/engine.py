@@ -61,8 +61,11 @@ class Engine:
         try:
             result = self.parser.parse(question)
         except Exception as e:  # a parser bug must not take the app down
-            return ParseResult(None, f"Sorry, I could not read that question ({type(e).__name__}).",
-                               suggestions=self.parser.suggestions())
+            return ParseResult(
+                None,
+                f"Sorry, I could not read that question ({type(e).__name__}).",
+                suggestions=self.parser.suggestions(),
+            )
         if result.intent is not None:
             result.sql = self.sql_for(result.intent)
         return result
@@ -75,8 +78,9 @@ class Engine:
         start = time.perf_counter()
         parsed = self.parse(question)
         if parsed.intent is None:
-            return Reply(question, None, None, parsed.error, parsed.suggestions, parsed.notes,
-                         elapsed_ms=_ms(start))
+            return Reply(
+                question, None, None, parsed.error, parsed.suggestions, parsed.notes, elapsed_ms=_ms(start)
+            )
         reply = self.run(parsed.intent, question=question)
         reply.notes = list(parsed.notes)
         reply.elapsed_ms = _ms(start)
@@ -84,8 +88,12 @@ class Engine:
 
     def run(self, intent: Intent, question: str = "") -> Reply:
         start = time.perf_counter()
-        reply = Reply(question or intent.describe(self.data_as_of), intent, chart=choose_chart(intent),
-                      notes=list(intent.notes))
+        reply = Reply(
+            question or intent.describe(self.data_as_of),
+            intent,
+            chart=choose_chart(intent),
+            notes=list(intent.notes),
+        )
         try:
             intent.check()
             problem = self._unknown_values(intent)

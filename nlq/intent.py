@@ -18,18 +18,45 @@ from dataclasses import dataclass, field, replace
 
 from nlq.timeexpr import TimeWindow
 
-MEASURES = ("count", "rate_per_1000", "share", "change", "average_per_month", "average_per_week",
-            "average_per_day", "average_per_year")
-GRAINS = ("hour", "weekday", "day", "week", "month", "quarter", "year", "borough", "bcu", "crime_type",
-          "outcome", "location", "lsoa", "venue")
+MEASURES = (
+    "count",
+    "rate_per_1000",
+    "share",
+    "change",
+    "average_per_month",
+    "average_per_week",
+    "average_per_day",
+    "average_per_year",
+)
+GRAINS = (
+    "hour",
+    "weekday",
+    "day",
+    "week",
+    "month",
+    "quarter",
+    "year",
+    "borough",
+    "bcu",
+    "crime_type",
+    "outcome",
+    "location",
+    "lsoa",
+    "venue",
+)
 TIME_GRAINS = ("hour", "weekday", "day", "week", "month", "quarter", "year")
 TIMES_OF_DAY = {"morning": (6, 11), "afternoon": (12, 17), "evening": (18, 21), "night": (22, 5)}
 DAY_TYPES = ("weekend", "weekday")
 WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 CHARTS = ("number", "line", "bar", "map", "table")
 FILTER_KEYS = ("crime_types", "outcomes", "boroughs", "bcus", "venues")
-GRAIN_LABELS = {"weekday": "day of week", "crime_type": "crime type", "bcu": "BCU", "lsoa": "LSOA",
-                "location": "street"}
+GRAIN_LABELS = {
+    "weekday": "day of week",
+    "crime_type": "crime type",
+    "bcu": "BCU",
+    "lsoa": "LSOA",
+    "location": "street",
+}
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,36 @@ from nlq.intent import TIME_GRAINS, Intent
 from nlq.pipeline import FILLER
 from nlq.refusal import refuse_reason
 from nlq.timeexpr import NUMBERS, TimeMatch, TimeWindow, find_times
-from nlq.vocabulary import NOTE_TRIGGERS, NOTES, Vocabulary
+from nlq.vocabulary import NOTE_TRIGGERS, NOTES, Vocabulary, fold_accents
 
 ADJECTIVE_GRAINS = {"hourly", "daily", "weekly", "monthly", "quarterly", "yearly", "annual", "annually"}
 GROUP_TRIGGERS = {"by", "per", "each", "every", "across", "within", "between"}
-PART_MARKERS = {"is", "are", "was", "were", "be", "been", "happen", "happened", "happens", "occur", "occurred",
-                "occurs", "that", "which", "with", "where", "had", "have", "has", "ended", "ending", "resulted",
-                "resulting", "took"}
+PART_MARKERS = {
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "happen",
+    "happened",
+    "happens",
+    "occur",
+    "occurred",
+    "occurs",
+    "that",
+    "which",
+    "with",
+    "where",
+    "had",
+    "have",
+    "has",
+    "ended",
+    "ending",
+    "resulted",
+    "resulting",
+    "took",
+}
 PLACE_PREPOSITIONS = {"in", "near", "at", "around", "of", "outside", "to", "from"}
 RADIUS = re.compile(
     r"(?:within|in\s+a|inside|less\s+than|under|up\s+to)?\s*(?P<n>\d+(?:\.\d+)?)\s*"
@@ -52,7 +75,7 @@ def normalise(question: str) -> str:
     >>> normalise("Burglary rate per 1,000 residents within 1km of the O2?")
     'burglary rate per 1000 residents within 1 km of the o2'
     """
-    t = question.lower().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    t = fold_accents(question).lower().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     t = t.replace("&", " and ").replace("–", "-").replace("—", " ")
     t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
     t = re.sub(r"(\d)(km|kms|m|metres|meters|mi|miles)\b", r"\1 \2", t)
@@ -69,7 +92,7 @@ class Parser:
         self.nlp = nlp
         self.english = english
         self.targets = sorted(_forms(vocab.words()) | {w for w in _keyword_words() if len(w) >= 4})
-        self.known = set(self.targets) | FILLER | english | _keyword_words()
+        self.known = set(self.targets) | FILLER | english | _forms(_keyword_words())
 
     # ---- spelling ------------------------------------------------------------------------------
     def correct(self, text: str) -> tuple[str, list[str]]:
@@ -98,10 +121,14 @@ class Parser:
         if reason:
             return ParseResult(None, reason, suggestions=self.suggestions())
         text, notes = self.correct(normalise(question))
+        notes = [_original_case(n, question) for n in notes]
         times = find_times(text, self.vocab.anchor_month)
         radius, radius_span = _radius(text)
-        doc = self.nlp(text)
         blocked = [(t.start, t.end) for t in times] + ([radius_span] if radius_span else [])
+        masked = text
+        for a, b in blocked:  # one opaque token per time/radius span, so no rule can straddle it
+            masked = masked[:a] + "_" * (b - a) + masked[b:]
+        doc = self.nlp(masked)
         parts = [
             Part(e.label_, e.ent_id_, e.start, e.end, e.text)
             for e in doc.ents
@@ -131,7 +158,9 @@ class Parser:
         except _Refusal as r:
             return ParseResult(None, str(r), notes, self.suggestions())
         place_unknown = [
-            t for t in unknown if t.i > 0 and doc[t.i - 1].lower_ in PLACE_PREPOSITIONS and t.lower_ not in self.english
+            t
+            for t in unknown
+            if t.i > 0 and doc[t.i - 1].lower_ in PLACE_PREPOSITIONS and t.lower_ not in self.english
         ]
         if place_unknown or (radius and not intent.venues):
             name = place_unknown[0].text if place_unknown else "that place"
@@ -156,7 +185,9 @@ class Parser:
 
     def _consumed_outcomes(self, question: str) -> str:
         low = normalise(question)
-        found = [p for p, (label, _) in self.vocab.phrases.items() if label in ("OUTCOME", "CRIME") and p in low]
+        found = [
+            p for p, (label, _) in self.vocab.phrases.items() if label in ("OUTCOME", "CRIME") and p in low
+        ]
         return "\n".join(found)
 
     def suggestions(self) -> list[str]:
@@ -201,7 +232,7 @@ class Parser:
                 if any(trigger in p.text for trigger in NOTE_TRIGGERS):
                     for t in values(p):
                         if t in NOTES:
-                            notes.append(f"{p.text} → {t}: {NOTES[t].split(': ', 1)[-1]}")
+                            notes.append(f"{p.text} → {t} ({NOTES[t]})")
                 continue
             if p.label in ("ALL",):
                 continue
@@ -215,7 +246,8 @@ class Parser:
             elif p.label == "VENUE":
                 venues.extend(x for x in values(p) if x not in venues)
             elif p.label == "EVENT":
-                event = event or values(p)[0]
+                name = values(p)[0]
+                event = event or (name[4:] if name.lower().startswith("the ") else name)
             elif p.label == "EVENTCAT":
                 category = category or values(p)[0]
         if event:
@@ -261,7 +293,7 @@ class Parser:
                 or (plural and g not in TIME_GRAINS)
                 or (rank_parts and g not in TIME_GRAINS)
             )
-            if g == "borough" and p.text in ("area", "council") and not before in GROUP_TRIGGERS:
+            if g == "borough" and p.text in ("area", "council") and before not in GROUP_TRIGGERS:
                 triggered = triggered and before not in ("the",)
             if triggered and g not in group_by:
                 group_by.append(g)
@@ -345,11 +377,15 @@ class Parser:
                 elif boroughs:
                     share_part = ("boroughs",)
                 else:
-                    raise _Refusal("A share needs a part and a whole, e.g. 'what share of crime in Camden is burglary'.")
+                    raise _Refusal(
+                        "A share needs a part and a whole, e.g. 'what share of crime in Camden is burglary'."
+                    )
 
         # ---- chart
         chart = None
-        if "MAP" in labels and not (rank_parts and not any(p.label == "MAP" and p.text != "where" for p in parts)):
+        if "MAP" in labels and not (
+            rank_parts and not any(p.label == "MAP" and p.text != "where" for p in parts)
+        ):
             chart = "map"
         for p in parts:
             if p.label == "CHART" and not chart:
@@ -404,19 +440,32 @@ class Parser:
         if baseline is not None and window is not None:
             return window, baseline
         if since is not None:
-            current = TimeWindow("rel_year") if since.kind in ("rel_year", "months") and _whole_year(since) else None
+            current = (
+                TimeWindow("rel_year")
+                if since.kind in ("rel_year", "months") and _whole_year(since)
+                else None
+            )
             if since.kind == "rel_year":
                 current = TimeWindow("rel_year")
             if current is None:
-                current = TimeWindow("rel_months", n=1) if since.kind in ("months", "rel_months") else TimeWindow("rel_days", n=1)
+                current = (
+                    TimeWindow("rel_months", n=1)
+                    if since.kind in ("months", "rel_months")
+                    else TimeWindow("rel_days", n=1)
+                )
             return current, since
         if window is not None and window.kind == "months" and window.end and window.start != window.end:
-            span_years = window.start.month == 1 and window.end.month == 12 and window.end.year > window.start.year
+            span_years = (
+                window.start.month == 1 and window.end.month == 12 and window.end.year > window.start.year
+            )
             if span_years:
                 from nlq.timeexpr import year
 
                 return year(window.end.year), year(window.start.year)
-            if kind is None and window.end.year * 12 + window.end.month - window.start.year * 12 - window.start.month >= 2:
+            if (
+                kind is None
+                and window.end.year * 12 + window.end.month - window.start.year * 12 - window.start.month >= 2
+            ):
                 from nlq.timeexpr import months
 
                 s, e = window.start, window.end
@@ -426,13 +475,21 @@ class Parser:
             window = TimeWindow("rel_months", n=1) if kind == "mom" else TimeWindow("rel_year")
         previous = window.year_before() if kind == "yoy" else window.previous()
         if previous is None:
-            raise _Refusal("I can only work out a change between two complete periods, e.g. 'from 2024 to 2025'.")
+            raise _Refusal(
+                "I can only work out a change between two complete periods, e.g. 'from 2024 to 2025'."
+            )
         return window, previous
 
     def _share_part(self, doc, parts, group_by) -> tuple[str, ...]:
         share = next(p for p in parts if p.label == "SHARE")
         words = [t.lower_ for t in doc]
-        keys = {"CRIME": "crime_types", "OUTCOME": "outcomes", "BOROUGH": "boroughs", "BCU": "bcus", "VENUE": "venues"}
+        keys = {
+            "CRIME": "crime_types",
+            "OUTCOME": "outcomes",
+            "BOROUGH": "boroughs",
+            "BCU": "bcus",
+            "VENUE": "venues",
+        }
         marker = next((i for i in range(share.end, len(doc)) if words[i] in PART_MARKERS), None)
         if marker is not None:
             after = [p for p in parts if p.start > marker and p.label in keys]
@@ -446,6 +503,13 @@ class Parser:
 
 class _Refusal(Exception):
     pass
+
+
+def _original_case(note: str, question: str) -> str:
+    """'southwork → Southwark' with the word as the officer typed it."""
+    word, _, rest = note.partition(" → ")
+    m = re.search(re.escape(word), question, re.I)
+    return f"{m.group(0) if m else word} → {rest}"
 
 
 def _radius(text: str) -> tuple[int | None, tuple[int, int] | None]:
@@ -503,7 +567,9 @@ def _forms(words: set[str]) -> set[str]:
 def _keyword_words() -> set[str]:
     from nlq.pipeline import KEYWORDS
 
-    return {w for groups in KEYWORDS.values() for phrases in groups.values() for p in phrases for w in p.split()}
+    return {
+        w for groups in KEYWORDS.values() for phrases in groups.values() for p in phrases for w in p.split()
+    }
 
 
 __all__ = ["Parser", "ParseResult", "TimeMatch", "normalise"]

@@ -14,7 +14,9 @@ from nlq.intent import Intent
 from nlq.vocabulary import Vocabulary
 
 ADD_WORDS = re.compile(r"\b(also|too|as well|add|plus|and)\b")
-CLEAR_AREA = re.compile(r"\b(all of london|london[- ]wide|everywhere|all boroughs|whole of london|across london)\b")
+CLEAR_AREA = re.compile(
+    r"\b(all of london|london[- ]wide|everywhere|all boroughs|whole of london|across london)\b"
+)
 CLEAR_TYPES = re.compile(r"\b(all crimes?|all types|every type|any crime)\b")
 CLEAR_TIME = re.compile(r"\b(all time|any time|whole period|all dates|all months)\b")
 _PARSERS: dict[int, object] = {}
@@ -40,20 +42,30 @@ def refine(previous: Intent, text: str, vocabulary: Vocabulary, parser=None) -> 
         return tuple(dict.fromkeys(old + new)) if adding else new
 
     if delta.crime_types:
-        out = replace(out, crime_types=merge(out.crime_types, delta.crime_types),
-                      excluded_types=tuple(t for t in out.excluded_types if t not in delta.crime_types))
+        out = replace(
+            out,
+            crime_types=merge(out.crime_types, delta.crime_types),
+            excluded_types=tuple(t for t in out.excluded_types if t not in delta.crime_types),
+        )
         changed = True
     if delta.excluded_types:
-        out = replace(out, excluded_types=tuple(dict.fromkeys(out.excluded_types + delta.excluded_types)),
-                      crime_types=tuple(t for t in out.crime_types if t not in delta.excluded_types))
+        out = replace(
+            out,
+            excluded_types=tuple(dict.fromkeys(out.excluded_types + delta.excluded_types)),
+            crime_types=tuple(t for t in out.crime_types if t not in delta.excluded_types),
+        )
         changed = True
     if delta.outcomes:
         out = replace(out, outcomes=merge(out.outcomes, delta.outcomes))
         changed = True
     if delta.boroughs or delta.bcus or delta.venues:
         if adding:
-            out = replace(out, boroughs=merge(out.boroughs, delta.boroughs), bcus=merge(out.bcus, delta.bcus),
-                          venues=merge(out.venues, delta.venues))
+            out = replace(
+                out,
+                boroughs=merge(out.boroughs, delta.boroughs),
+                bcus=merge(out.bcus, delta.bcus),
+                venues=merge(out.venues, delta.venues),
+            )
         else:
             out = replace(out, boroughs=delta.boroughs, bcus=delta.bcus, venues=delta.venues)
         if delta.venues:
@@ -66,8 +78,13 @@ def refine(previous: Intent, text: str, vocabulary: Vocabulary, parser=None) -> 
         out = replace(out, group_by=group_by, compare=several)
         changed = True
     if delta.event or delta.event_category:
-        out = replace(out, event=delta.event, event_category=delta.event_category, event_year=delta.event_year,
-                      event_venue=delta.event_venue)
+        out = replace(
+            out,
+            event=delta.event,
+            event_category=delta.event_category,
+            event_year=delta.event_year,
+            event_venue=delta.event_venue,
+        )
         changed = True
     if delta.time:
         out = replace(out, time=delta.time)
@@ -89,8 +106,9 @@ def refine(previous: Intent, text: str, vocabulary: Vocabulary, parser=None) -> 
             out = replace(out, time=delta.time, baseline=delta.baseline)
         changed = True
     if delta.group_by and not (delta.compare and set(delta.group_by) <= {"borough", "bcu", "venue"}):
-        out = replace(out, group_by=merge(out.group_by, delta.group_by)[:3], top_n=delta.top_n,
-                      order=delta.order)
+        out = replace(
+            out, group_by=merge(out.group_by, delta.group_by)[:3], top_n=delta.top_n, order=delta.order
+        )
         changed = True
     if delta.chart:
         out = replace(out, chart=delta.chart)

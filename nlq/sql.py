@@ -92,7 +92,9 @@ def time_condition(w: TimeWindow) -> exp.Expression:
             return c("month").eq(_minus(a, w.offset, "MONTH"))
         if w.offset == 0:
             return c("month") > _minus(a, w.n, "MONTH")
-        return c("month").between(_minus(a, w.offset + w.n - 1, "MONTH"), _minus(_anchor_month(), w.offset, "MONTH"))
+        return c("month").between(
+            _minus(a, w.offset + w.n - 1, "MONTH"), _minus(_anchor_month(), w.offset, "MONTH")
+        )
     if w.kind == "rel_year":
         y = exp.Year(this=c("month"))
         first = exp.Add(this=_anchor_year(), expression=lit(w.offset)) if w.offset else _anchor_year()
@@ -104,7 +106,9 @@ def time_condition(w: TimeWindow) -> exp.Expression:
         d = _occurred_date()
         if w.n == 1:
             return d.eq(_minus(_anchor_day(), w.offset, "DAY"))
-        return d.between(_minus(_anchor_day(), w.offset + w.n - 1, "DAY"), _minus(_anchor_day(), w.offset, "DAY"))
+        return d.between(
+            _minus(_anchor_day(), w.offset + w.n - 1, "DAY"), _minus(_anchor_day(), w.offset, "DAY")
+        )
     raise ValueError(f"unknown time window {w.kind}")
 
 
@@ -156,14 +160,23 @@ def conditions(i: Intent, skip: frozenset[str] = frozenset()) -> list[tuple[str,
     if i.bcus and "bcus" not in skip:
         out.append(("bcus", _in(exp.column("bcu", table="b"), i.bcus)))
     if i.venues and "venues" not in skip:
-        out.append(("venues", exp.and_(_in(exp.column("venue", table="v"), i.venues), _distance() <= lit(i.radius_m))))
+        out.append(
+            (
+                "venues",
+                exp.and_(_in(exp.column("venue", table="v"), i.venues), _distance() <= lit(i.radius_m)),
+            )
+        )
     if i.event or i.event_category:
         out.append(("event", _event_condition(i)))
     if i.time and "time" not in skip:
         out.append(("time", time_condition(i.time)))
     if i.time_of_day:
         lo, hi = TIMES_OF_DAY[i.time_of_day]
-        cond = _hour().between(lit(lo), lit(hi)) if lo <= hi else exp.or_(_hour() >= lit(lo), _hour() < lit(hi + 1))
+        cond = (
+            _hour().between(lit(lo), lit(hi))
+            if lo <= hi
+            else exp.or_(_hour() >= lit(lo), _hour() < lit(hi + 1))
+        )
         out.append(("time_of_day", exp.paren(cond) if lo > hi else cond))
     if i.day_type:
         cond = _dow().isin(lit(0), lit(6)) if i.day_type == "weekend" else _dow().between(lit(1), lit(5))
@@ -268,14 +281,20 @@ def _population(i: Intent) -> exp.Expression:
 def _value(i: Intent) -> tuple[exp.Expression, str]:
     """The measure's aggregate and its column name (count, rate, share, change)."""
     if i.measure == "rate_per_1000":
-        return exp.Div(this=exp.Mul(this=_count(), expression=exp.Literal.number("1000.0")), expression=_population(i)), "per_1000"
+        return exp.Div(
+            this=exp.Mul(this=_count(), expression=exp.Literal.number("1000.0")), expression=_population(i)
+        ), "per_1000"
     if i.measure == "share":
         if i.share_part:
             part = exp.and_(*[cond for _, cond in conditions(i) if _ in i.share_part])
             num = exp.Filter(this=_count(), expression=exp.Where(this=part))
-            return exp.Div(this=exp.Mul(this=exp.Literal.number("100.0"), expression=num), expression=_count()), "share_pct"
+            return exp.Div(
+                this=exp.Mul(this=exp.Literal.number("100.0"), expression=num), expression=_count()
+            ), "share_pct"
         total = exp.Window(this=exp.Sum(this=_count()))
-        return exp.Div(this=exp.Mul(this=exp.Literal.number("100.0"), expression=_count()), expression=total), "share_pct"
+        return exp.Div(
+            this=exp.Mul(this=exp.Literal.number("100.0"), expression=_count()), expression=total
+        ), "share_pct"
     return _count(), "crimes"
 
 
@@ -322,10 +341,18 @@ def _change(i: Intent) -> exp.Select:
     cur = exp.Filter(this=_count(), expression=exp.Where(this=time_condition(i.time)))
     prev = exp.Filter(this=_count(), expression=exp.Where(this=time_condition(i.baseline)))
     pct = exp.Div(
-        this=exp.Mul(this=exp.Literal.number("100.0"), expression=exp.paren(exp.Sub(this=cur.copy(), expression=prev.copy()))),
+        this=exp.Mul(
+            this=exp.Literal.number("100.0"),
+            expression=exp.paren(exp.Sub(this=cur.copy(), expression=prev.copy())),
+        ),
         expression=prev.copy(),
     )
-    sel = [*_grain_selects(i), exp.alias_(cur, "current"), exp.alias_(prev, "previous"), exp.alias_(pct, "pct_change")]
+    sel = [
+        *_grain_selects(i),
+        exp.alias_(cur, "current"),
+        exp.alias_(prev, "previous"),
+        exp.alias_(pct, "pct_change"),
+    ]
     q = _rank(i, _where(_base(i, sel), conds), pct)
     groups = _grain_groups(i)
     if "bcu" in i.group_by:
@@ -342,10 +369,14 @@ def _average(i: Intent) -> exp.Select:
     inner = _where(_base(i, inner_sel), conds).group_by(*_grain_groups(i), grain_expr(unit))
     names = [s.alias for s in _grain_selects(i)]
     avg = exp.Avg(this=exp.column("n"))
-    q = exp.select(*[exp.column(n) for n in names], exp.alias_(avg, "average")).from_(inner.subquery("per_period"))
+    q = exp.select(*[exp.column(n) for n in names], exp.alias_(avg, "average")).from_(
+        inner.subquery("per_period")
+    )
     if i.top_n and names:
         desc = i.order == "desc"
-        q = q.order_by(exp.Ordered(this=avg.copy(), desc=desc), *[exp.column(n) for n in names]).limit(i.top_n)
+        q = q.order_by(exp.Ordered(this=avg.copy(), desc=desc), *[exp.column(n) for n in names]).limit(
+            i.top_n
+        )
     return q.group_by(*[exp.column(n) for n in names]) if names else q
 
 
@@ -369,7 +400,11 @@ def fragment(i: Intent, key: str) -> str:
     if key == "group_by":
         return ", ".join(e.sql("duckdb") for e in _grain_groups(i))
     if key == "measure":
-        return _value(i)[0].sql("duckdb") if i.measure not in ("change",) and not i.measure.startswith("average") else i.measure
+        return (
+            _value(i)[0].sql("duckdb")
+            if i.measure not in ("change",) and not i.measure.startswith("average")
+            else i.measure
+        )
     if key == "top_n":
         return f"ORDER BY {i.measure} {'DESC' if i.order == 'desc' else 'ASC'} LIMIT {i.top_n}"
     if key == "baseline" and i.baseline:

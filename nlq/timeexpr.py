@@ -16,21 +16,67 @@ import re
 from dataclasses import dataclass, replace
 
 MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
-    "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
-    "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
 }
 NUMBERS = {
-    "a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24,
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "eighteen": 18,
+    "twenty-four": 24,
 }
 SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 2)}
 MON = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 YEAR = r"((?:19|20)\d{2})"
 NUM = r"(?P<n>\d+|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")"
 DAYNUM = r"(\d{1,2})(?:st|nd|rd|th)?"
-SHORT = {1: "Jan", 2: "Feb", 3: "Mar", 4: "Apr", 5: "May", 6: "Jun", 7: "Jul", 8: "Aug", 9: "Sep", 10: "Oct",
-         11: "Nov", 12: "Dec"}
+SHORT = {
+    1: "Jan",
+    2: "Feb",
+    3: "Mar",
+    4: "Apr",
+    5: "May",
+    6: "Jun",
+    7: "Jul",
+    8: "Aug",
+    9: "Sep",
+    10: "Oct",
+    11: "Nov",
+    12: "Dec",
+}
 
 
 @dataclass(frozen=True)
@@ -54,7 +100,9 @@ class TimeWindow:
             return _day(self.start) if self.start == self.end else f"{_day(self.start)} – {_day(self.end)}"
         if self.kind == "rel_months":
             base = "last month" if self.n == 1 else f"last {self.n} months"
-            return base if not self.offset else f"{self.n} months ending {self.offset} months before the latest"
+            return (
+                base if not self.offset else f"{self.n} months ending {self.offset} months before the latest"
+            )
         if self.kind == "rel_year":
             name = {0: "this year", -1: "last year"}.get(self.offset, f"year {self.offset:+d}")
             return name if self.n == 1 else f"since {name}"
@@ -111,7 +159,13 @@ class TimeWindow:
 
     @classmethod
     def from_dict(cls, d: dict) -> TimeWindow:
-        if not isinstance(d, dict) or d.get("kind") not in ("months", "days", "rel_months", "rel_year", "rel_days"):
+        if not isinstance(d, dict) or d.get("kind") not in (
+            "months",
+            "days",
+            "rel_months",
+            "rel_year",
+            "rel_days",
+        ):
             raise ValueError(f"bad time window: {d!r}")
         try:
             start = dt.date.fromisoformat(d["start"]) if d.get("start") else None
@@ -248,7 +302,11 @@ def _since_rel_month(m, anchor):
 
 
 def _quarter(m, anchor):
-    q = int(m["q"]) if m["q"] else {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": 4, "final": 4}[m["qw"]]
+    q = (
+        int(m["q"])
+        if m["q"]
+        else {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": 4, "final": 4}[m["qw"]]
+    )
     y = int(m["y"]) if m["y"] else anchor.year
     return months(y, 3 * q - 2, y, 3 * q)
 
@@ -322,38 +380,77 @@ def _g(name: str, pattern: str) -> str:
 _MON, _YEAR, _D = MON[1:-1], YEAR[1:-1], r"\d{1,2}"
 _ORD = r"(?:st|nd|rd|th)?"
 _RULES = [
-    (_r(rf"(?:between|from)\s+{_g('d1', _D)}{_ORD}\s*(?:{_g('m1', _MON)}\s*)?(?:{_g('y1', _YEAR)}\s*)?"
-        rf"(?:and|to|until|till|-)\s+{_g('d2', _D)}{_ORD}\s+{_g('m2', _MON)}(?:,?\s+{_g('y2', _YEAR)})?"), _day_range),
-    (_r(rf"(?:between|from)\s+(?:the\s+start\s+of\s+)?{_g('m1', _MON)}(?:\s+{_g('y1', _YEAR)})?\s*"
-        rf"(?:and|to|until|till|through|-)\s*(?:the\s+end\s+of\s+)?{_g('m2', _MON)}(?:\s+{_g('y2', _YEAR)})?"), _month_range),
+    (
+        _r(
+            rf"(?:between|from)\s+{_g('d1', _D)}{_ORD}\s*(?:{_g('m1', _MON)}\s*)?(?:{_g('y1', _YEAR)}\s*)?"
+            rf"(?:and|to|until|till|-)\s+{_g('d2', _D)}{_ORD}\s+{_g('m2', _MON)}(?:,?\s+{_g('y2', _YEAR)})?"
+        ),
+        _day_range,
+    ),
+    (
+        _r(
+            rf"(?:between|from)\s+(?:the\s+start\s+of\s+)?{_g('m1', _MON)}(?:\s+{_g('y1', _YEAR)})?\s*"
+            rf"(?:and|to|until|till|through|-)\s*(?:the\s+end\s+of\s+)?{_g('m2', _MON)}(?:\s+{_g('y2', _YEAR)})?"
+        ),
+        _month_range,
+    ),
     (_r(rf"(?:between|from)\s+{_g('y1', _YEAR)}\s*(?:and|to|until|-)\s*{_g('y2', _YEAR)}"), _year_range),
-    (_r(rf"{_g('m1', _MON)}\s*{_g('y1', _YEAR)}?\s*(?:-|–|to|until|through)\s*{_g('m2', _MON)}(?:\s+{_g('y2', _YEAR)})?"),
-     _month_range),
+    (
+        _r(
+            rf"{_g('m1', _MON)}\s*{_g('y1', _YEAR)}?\s*(?:-|–|to|until|through)\s*{_g('m2', _MON)}(?:\s+{_g('y2', _YEAR)})?"
+        ),
+        _month_range,
+    ),
     (_r(rf"since\s+(?:the\s+)?(?:start|beginning)\s+of\s+{_g('y', _YEAR)}"), _since_year),
     (_r(r"since\s+(?:the\s+start\s+of\s+)?(?:last|the\s+previous)\s+year"), _since_rel_year),
     (_r(r"since\s+last\s+month"), _since_rel_month),
-    (_r(rf"(?:since|from)\s+(?:the\s+)?{_g('d', _D)}{_ORD}\s+(?:of\s+)?{_g('m', _MON)}(?:,?\s+{_g('y', _YEAR)})?"),
-     _since_day),
-    (_r(rf"(?:since|from)\s+(?:the\s+start\s+of\s+)?{_g('m', _MON)}(?:\s+{_g('y', _YEAR)})?(?:\s+onwards?)?"),
-     _since_month),
+    (
+        _r(
+            rf"(?:since|from)\s+(?:the\s+)?{_g('d', _D)}{_ORD}\s+(?:of\s+)?{_g('m', _MON)}(?:,?\s+{_g('y', _YEAR)})?"
+        ),
+        _since_day,
+    ),
+    (
+        _r(
+            rf"(?:since|from)\s+(?:the\s+start\s+of\s+)?{_g('m', _MON)}(?:\s+{_g('y', _YEAR)})?(?:\s+onwards?)?"
+        ),
+        _since_month,
+    ),
     (_r(rf"(?:since|from)\s+{_g('y', _YEAR)}(?:\s+onwards?)?"), _since_year),
     (_r(r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})"), _iso_day),
     (_r(r"(?P<d>\d{1,2})/(?P<mo>\d{1,2})/(?P<y>\d{2,4})"), _uk_day),
     (_r(rf"(?:the\s+)?{_g('d', _D)}{_ORD}\s+(?:of\s+)?{_g('m', _MON)}(?:,?\s+{_g('y', _YEAR)})?"), _day),
     (_r(rf"{_g('m', _MON)}\s+{_g('d', _D)}{_ORD}(?:,?\s+{_g('y', _YEAR)})?"), _day),
-    (_r(rf"(?:q(?P<q>[1-4])|(?:the\s+)?(?P<qw>first|second|third|fourth|last|final)\s+quarter)"
-        rf"(?:\s+(?:of\s+)?{_g('y', _YEAR)})?"), _quarter),
-    (_r(rf"(?:h(?P<h>[12])|(?:the\s+)?(?P<hw>first|second)\s+half)(?:\s+(?:of\s+)?{_g('y', _YEAR)})?"), _half),
+    (
+        _r(
+            rf"(?:q(?P<q>[1-4])|(?:the\s+)?(?P<qw>first|second|third|fourth|last|final)\s+quarter)"
+            rf"(?:\s+(?:of\s+)?{_g('y', _YEAR)})?"
+        ),
+        _quarter,
+    ),
+    (
+        _r(rf"(?:h(?P<h>[12])|(?:the\s+)?(?P<hw>first|second)\s+half)(?:\s+(?:of\s+)?{_g('y', _YEAR)})?"),
+        _half,
+    ),
     (_r(rf"(?:the\s+)?(?P<s>spring|summer|autumn|winter)(?:\s+(?:of\s+)?{_g('y', _YEAR)})?"), _season),
     (_r(rf"{_g('m', _MON)}(?:,?\s+|\s+of\s+){_g('y', _YEAR)}"), _month_year),
     (_r(rf"(?:in|during|for|of|throughout|since)\s+(?:the\s+month\s+of\s+)?{_g('m', _MON)}"), _bare_month),
     (_r(rf"(?:in\s+|during\s+|for\s+)?{_g('y', _YEAR)}"), _year),
-    (_r(rf"(?:in\s+|over\s+|during\s+|for\s+)?(?:the\s+)?(?:last|past|previous|recent|latest)\s+{NUM}\s+"
-        r"(?P<u>months?|years?|weeks?|days?|quarters?)"), _last_n),
-    (_r(r"(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:(?:so\s+far\s+)?this\s+year(?:\s+so\s+far)?|year\s+to\s+date|ytd|"
-        r"(?:last|past|previous)\s+(?:calendar\s+)?year|"
-        r"(?:last|past|previous|this|latest|most\s+recent)\s+(?:month|quarter|week)|yesterday|today|latest\s+day)"),
-     _named_relative),
+    (
+        _r(
+            rf"(?:in\s+|over\s+|during\s+|for\s+)?(?:the\s+)?(?:last|past|previous|recent|latest)\s+{NUM}\s+"
+            r"(?P<u>months?|years?|weeks?|days?|quarters?)"
+        ),
+        _last_n,
+    ),
+    (
+        _r(
+            r"(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:(?:so\s+far\s+)?this\s+year(?:\s+so\s+far)?|year\s+to\s+date|ytd|"
+            r"(?:last|past|previous)\s+(?:calendar\s+)?year|"
+            r"(?:last|past|previous|this|latest|most\s+recent)\s+(?:month|quarter|week)|yesterday|today|latest\s+day)"
+        ),
+        _named_relative,
+    ),
 ]
 
 

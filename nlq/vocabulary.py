@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 THEFT_TYPES = ("Bicycle theft", "Other theft", "Shoplifting", "Theft from the person")
@@ -17,22 +18,84 @@ THEFT_TYPES = ("Bicycle theft", "Other theft", "Shoplifting", "Theft from the pe
 # Everyday words for the police.uk categories (DESIGN.md "Vocabulary").
 CRIME_SYNONYMS: dict[str, tuple[str, ...]] = {
     "Violence and sexual offences": (
-        "violent crime", "violence", "assault", "violent offence", "vsos", "sexual offence",
-        "sex offence", "violence and sexual offence", "violence against the person", "wounding",
+        "violent crime",
+        "violence",
+        "assault",
+        "violent offence",
+        "vsos",
+        "sexual offence",
+        "sex offence",
+        "violence and sexual offence",
+        "violence against the person",
+        "wounding",
     ),
-    "Anti-social behaviour": ("asb", "antisocial behaviour", "anti social behaviour", "anti-social behavior",
-                              "antisocial behavior", "nuisance"),
+    "Anti-social behaviour": (
+        "asb",
+        "antisocial behaviour",
+        "anti social behaviour",
+        "anti-social behavior",
+        "antisocial behavior",
+        "nuisance",
+    ),
     "Robbery": ("mugging", "robbery", "robbed", "mugged", "street robbery"),
-    "Burglary": ("break-in", "break in", "burgled", "burglary", "burglarised", "housebreaking", "burgle",
-                 "home burglary", "burglaries"),
-    "Vehicle crime": ("car crime", "vehicle crime", "car theft", "vehicle theft", "theft from vehicles",
-                      "theft of vehicles", "stolen car", "vehicle offence"),
-    "Bicycle theft": ("bike theft", "cycle theft", "bicycle theft", "stolen bike", "stolen bicycle", "bike crime"),
-    "Possession of weapons": ("knife crime", "weapon", "weapons offence", "weapon offence", "possession of weapons",
-                              "weapon possession", "knife", "knives", "gun crime", "firearm"),
-    "Theft from the person": ("pickpocketing", "pickpocket", "phone snatching", "phone snatch", "snatch theft",
-                              "theft from the person", "theft from person", "phone theft"),
-    "Criminal damage and arson": ("arson", "criminal damage", "vandalism", "graffiti", "criminal damage and arson"),
+    "Burglary": (
+        "break-in",
+        "break in",
+        "burgled",
+        "burglary",
+        "burglarised",
+        "housebreaking",
+        "burgle",
+        "home burglary",
+        "burglaries",
+    ),
+    "Vehicle crime": (
+        "car crime",
+        "vehicle crime",
+        "car theft",
+        "vehicle theft",
+        "theft from vehicles",
+        "theft of vehicles",
+        "stolen car",
+        "vehicle offence",
+    ),
+    "Bicycle theft": (
+        "bike theft",
+        "cycle theft",
+        "bicycle theft",
+        "stolen bike",
+        "stolen bicycle",
+        "bike crime",
+    ),
+    "Possession of weapons": (
+        "knife crime",
+        "weapon",
+        "weapons offence",
+        "weapon offence",
+        "possession of weapons",
+        "weapon possession",
+        "knife",
+        "knives",
+        "gun crime",
+        "firearm",
+    ),
+    "Theft from the person": (
+        "pickpocketing",
+        "pickpocket",
+        "phone snatching",
+        "phone snatch",
+        "snatch theft",
+        "theft from the person",
+        "theft from person",
+        "phone theft",
+    ),
+    "Criminal damage and arson": (
+        "arson",
+        "criminal damage",
+        "vandalism",
+        "graffiti",
+        "criminal damage and arson",
+    ),
     "Drugs": ("drug offence", "drug", "drug crime", "drug dealing", "drug possession", "narcotic"),
     "Shoplifting": ("shoplifting", "shop theft", "shoplifter", "theft from shops"),
     "Public order": ("public order", "public order offence", "disorder"),
@@ -46,30 +109,66 @@ NOTE_TRIGGERS = ("knife", "knives", "gun crime", "firearm")
 # Everyday words for police.uk outcome categories.
 OUTCOME_SYNONYMS: dict[str, tuple[str, ...]] = {
     "Investigation complete; no suspect identified": (
-        "no suspect identified", "no suspect", "unsolved", "no suspects identified", "not solved",
-        "without a suspect", "no suspect found",
+        "no suspect identified",
+        "no suspect",
+        "unsolved",
+        "no suspects identified",
+        "not solved",
+        "without a suspect",
+        "no suspect found",
     ),
-    "Under investigation": ("under investigation", "still under investigation", "being investigated",
-                            "ongoing investigation", "still open", "open investigation", "ongoing"),
-    "Suspect charged as part of another case": ("charged", "suspect charged", "charged as part of another case"),
-    "Awaiting court outcome": ("awaiting court", "awaiting court outcome", "awaiting a court outcome", "went to court"),
+    "Under investigation": (
+        "under investigation",
+        "still under investigation",
+        "being investigated",
+        "ongoing investigation",
+        "still open",
+        "open investigation",
+        "ongoing",
+    ),
+    "Suspect charged as part of another case": (
+        "charged",
+        "suspect charged",
+        "charged as part of another case",
+    ),
+    "Awaiting court outcome": (
+        "awaiting court",
+        "awaiting court outcome",
+        "awaiting a court outcome",
+        "went to court",
+    ),
     "Offender given a caution": ("caution", "cautioned", "given a caution"),
     "Unable to prosecute suspect": ("unable to prosecute", "could not prosecute", "not prosecuted"),
     "Local resolution": ("local resolution", "resolved locally"),
     "Offender sent to prison": ("sent to prison", "jailed", "imprisoned", "prison"),
-    "Offender given a drugs possession warning": ("drugs possession warning", "drugs warning", "cannabis warning"),
+    "Offender given a drugs possession warning": (
+        "drugs possession warning",
+        "drugs warning",
+        "cannabis warning",
+    ),
     "Offender given penalty notice": ("penalty notice", "fixed penalty", "penalty notices", "fine", "fined"),
     "Status update unavailable": ("status update unavailable", "status unavailable"),
     "Court result unavailable": ("court result unavailable",),
     "Further action is not in the public interest": ("further action is not in the public interest",),
-    "Further investigation is not in the public interest": ("further investigation is not in the public interest",),
+    "Further investigation is not in the public interest": (
+        "further investigation is not in the public interest",
+    ),
     "Formal action is not in the public interest": ("formal action is not in the public interest",),
     "Action to be taken by another organisation": ("another organisation", "action by another organisation"),
 }
 
 # Everyday words for event categories; applied only when the category is in the data.
 CATEGORY_SYNONYMS = {
-    "football": ("match", "match day", "matchday", "football match", "game", "fixture", "home game", "game day"),
+    "football": (
+        "match",
+        "match day",
+        "matchday",
+        "football match",
+        "game",
+        "fixture",
+        "home game",
+        "game day",
+    ),
     "concert": ("gig", "concert", "music event"),
     "festival": ("festival", "carnival"),
     "parade": ("parade", "procession"),
@@ -89,11 +188,60 @@ BOROUGH_ALIASES = {
 }
 # Words that must not become a venue's short name.
 GENERIC_WORDS = {
-    "the", "london", "city", "royal", "national", "new", "old", "park", "stadium", "arena", "station",
-    "centre", "center", "hall", "theatre", "theater", "square", "street", "road", "market", "bridge",
-    "garden", "gardens", "common", "palace", "house", "tower", "west", "east", "north", "south", "central",
-    "great", "st", "saint", "kings", "king", "queen", "queens", "olympic", "community", "stadia", "ground",
-    "all", "one", "big", "little", "upper", "lower", "horse", "premier", "world", "final", "festival",
+    "the",
+    "london",
+    "city",
+    "royal",
+    "national",
+    "new",
+    "old",
+    "park",
+    "stadium",
+    "arena",
+    "station",
+    "centre",
+    "center",
+    "hall",
+    "theatre",
+    "theater",
+    "square",
+    "street",
+    "road",
+    "market",
+    "bridge",
+    "garden",
+    "gardens",
+    "common",
+    "palace",
+    "house",
+    "tower",
+    "west",
+    "east",
+    "north",
+    "south",
+    "central",
+    "great",
+    "st",
+    "saint",
+    "kings",
+    "king",
+    "queen",
+    "queens",
+    "olympic",
+    "community",
+    "stadia",
+    "ground",
+    "all",
+    "one",
+    "big",
+    "little",
+    "upper",
+    "lower",
+    "horse",
+    "premier",
+    "world",
+    "final",
+    "festival",
 }
 VENUE_KIND_WORDS = {"stadium", "arena", "station", "centre", "center", "hall", "theatre", "ground", "venue"}
 
@@ -119,7 +267,9 @@ class Vocabulary:
     def from_connection(cls, con) -> Vocabulary:
         """Read the vocabulary from an open (read-only) warehouse connection."""
         v = cls()
-        for name, bcu, pop in con.execute("SELECT borough, bcu, population FROM boroughs ORDER BY borough").fetchall():
+        for name, bcu, pop in con.execute(
+            "SELECT borough, bcu, population FROM boroughs ORDER BY borough"
+        ).fetchall():
             v.boroughs[name] = {"bcu": bcu, "population": pop}
         v.bcus = sorted({b["bcu"] for b in v.boroughs.values() if b["bcu"]})
         types = con.execute("SELECT crime_type, synonyms FROM crime_types ORDER BY crime_type").fetchall()
@@ -131,7 +281,9 @@ class Vocabulary:
                 "SELECT DISTINCT last_outcome_category FROM crimes WHERE last_outcome_category IS NOT NULL ORDER BY 1"
             ).fetchall()
         ]
-        for name, kind, borough in con.execute("SELECT venue, kind, borough FROM venues ORDER BY venue").fetchall():
+        for name, kind, borough in con.execute(
+            "SELECT venue, kind, borough FROM venues ORDER BY venue"
+        ).fetchall():
             v.venues[name] = {"kind": kind, "borough": borough}
         rows = con.execute(
             "SELECT name, venue, category, list(DISTINCT year(starts_at) ORDER BY year(starts_at)) "
@@ -153,7 +305,7 @@ class Vocabulary:
             self.phrases[phrase] = (label, values)
 
     def _build_phrases(self, table_synonyms: dict[str, tuple[str, ...]]) -> None:
-        for name, info in self.boroughs.items():
+        for name in self.boroughs:
             self._add(name, "BOROUGH", (name,), overwrite=True)
             for alias in BOROUGH_ALIASES.get(name, ()):
                 self._add(alias, "BOROUGH", (name,))
@@ -203,7 +355,9 @@ class Vocabulary:
     def bcu_of(self, borough: str) -> str | None:
         return self.boroughs.get(borough, {}).get("bcu")
 
-    def events_matching(self, pattern: str | None, category: str | None = None, venue: str | None = None) -> list[dict]:
+    def events_matching(
+        self, pattern: str | None, category: str | None = None, venue: str | None = None
+    ) -> list[dict]:
         """Events whose name contains *pattern* (case-insensitive), optionally by category and venue."""
         out = []
         for e in self.events:
@@ -229,9 +383,14 @@ def normalise_phrase(text: str) -> str:
     >>> normalise_phrase("Hammersmith & Fulham")
     'hammersmith and fulham'
     """
-    text = text.lower().replace("&", " and ").replace("’", "'")
+    text = fold_accents(text).lower().replace("&", " and ").replace("’", "'")
     text = re.sub(r"[^\w\s'-]", " ", text)
     return " ".join(text.split())
+
+
+def fold_accents(text: str) -> str:
+    """'Beyoncé' -> 'Beyonce'."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def venue_aliases(name: str) -> list[str]:
@@ -260,9 +419,9 @@ def event_name_parts(name: str) -> list[str]:
     """The distinctive parts of an event name, each usable as an ILIKE pattern.
 
     >>> event_name_parts("Taylor Swift | The Eras Tour")
-    ['Taylor Swift | The Eras Tour', 'Taylor Swift', 'The Eras Tour', 'Eras Tour']
-    >>> event_name_parts("Notting Hill Carnival 2024")
-    ['Notting Hill Carnival']
+    ['Taylor Swift | The Eras Tour', 'Taylor Swift', 'Taylor', 'The Eras Tour', 'Eras Tour']
+    >>> event_name_parts("Notting Hill Carnival 2024 (Family Day)")
+    ['Notting Hill Carnival', 'Notting']
     """
     # years and asides are left to the question ("Carnival 2024 (Family Day)" -> "Carnival", year 2024)
     base = re.sub(r"\([^)]*\)|\b(19|20)\d{2}\b|'\d{2}\b", " ", name)
@@ -272,8 +431,13 @@ def event_name_parts(name: str) -> list[str]:
         piece = piece.strip()
         out.append(piece)
         if piece.lower().startswith("the "):
-            out.append(piece[4:])
-    return [p for p in dict.fromkeys(out) if len(p) >= 4 and normalise_phrase(p) not in GENERIC_WORDS]
+            piece = piece[4:]
+            out.append(piece)
+        first = piece.split(" ")[0]
+        # a distinctive first word names the event on its own ("Wimbledon", "Oasis", "NFL")
+        if " " in piece and (len(first) >= 5 or (len(first) >= 3 and first.isupper())):
+            out.append(first)
+    return [p for p in dict.fromkeys(out) if len(p) >= 3 and normalise_phrase(p) not in GENERIC_WORDS]
 
 
 def _month_end(month: dt.date) -> dt.date:

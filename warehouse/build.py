@@ -73,6 +73,7 @@ def build_warehouse(
         con = duckdb.connect(str(tmp))
         try:
             con.execute("SET threads = 2")
+            con.execute("SET memory_limit = '1GB'")
             con.execute(SCHEMA.read_text())
             load_reference(con, seeds_dir)
             steps("reference tables")

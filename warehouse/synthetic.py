@@ -27,6 +27,7 @@ EARTH_M_PER_DEG = 111_320.0
 VENUE_POINTS = 10
 VENUE_WEIGHT = 2.5  # venues are hotspots: their points draw more of their LSOA's volume
 UNDER_INVESTIGATION = "Under investigation"
+STREET_REACH_M = 400.0  # how quickly a street's share fades with distance from its anchor
 
 
 def stochastic_round(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -99,12 +100,7 @@ def make_points(seeds: Seeds, weights: np.ndarray, rng: np.random.Generator) -> 
 
     is_place = rng.random(len(idx)) < pf.PLACE_SHARE
     place = np.array(pf.PLACES, dtype=object)[rng.integers(0, len(pf.PLACES), len(idx))]
-    boroughs = lsoas["borough"].to_numpy()[idx]
-    street = np.empty(len(idx), dtype=object)
-    for b in np.unique(boroughs):
-        sel = boroughs == b
-        names = np.array(seeds.streets[("borough", b)], dtype=object)
-        street[sel] = names[rng.integers(0, len(names), sel.sum())]
+    street = borough_streets(seeds, lsoas["borough"].to_numpy()[idx], lat, lon, rng)
     kind = np.where(is_place, place, "")
     location = np.where(is_place, place, street)
 
@@ -134,6 +130,28 @@ def make_points(seeds: Seeds, weights: np.ndarray, rng: np.random.Generator) -> 
         }
     )
     return points.sort_values(["lsoa_idx", "latitude", "longitude"], kind="stable").reset_index(drop=True)
+
+
+def borough_streets(seeds: Seeds, boroughs: np.ndarray, lat, lon, rng: np.random.Generator) -> np.ndarray:
+    """A street name per point: each street runs through one part of its borough, so a street's
+    records cluster on the map and an LSOA sees the few streets nearest to it."""
+    street = np.empty(len(boroughs), dtype=object)
+    for b in np.unique(boroughs):
+        sel = np.flatnonzero(boroughs == b)
+        names = np.array(seeds.streets[("borough", b)], dtype=object)
+        anchor = rng.choice(sel, len(names), replace=len(sel) < len(names))
+        # A street that runs past a venue in this borough is anchored there (Oxford Street at Oxford Circus).
+        for v in seeds.venues[seeds.venues["borough"] == b].itertuples():
+            here = np.argmin(haversine_np(v.latitude, v.longitude, lat[sel], lon[sel]))
+            for i, name in enumerate(names):
+                if name in seeds.streets[("venue", v.venue)]:
+                    anchor[i] = sel[here]
+        d = haversine_np(lat[sel, None], lon[sel, None], lat[None, anchor], lon[None, anchor])
+        w = np.exp(-(d - d.min(axis=1, keepdims=True)) / STREET_REACH_M)
+        c = np.cumsum(w, axis=1)
+        pick = (rng.random(len(sel))[:, None] * c[:, -1:] > c).sum(axis=1)
+        street[sel] = names[np.minimum(pick, len(names) - 1)]
+    return street
 
 
 def jitter(lat, lon, sigma_m, rng, cap_m: float | None = None):
@@ -252,26 +270,33 @@ def generate(
     type_idx = np.concatenate([np.full(len(p), t, dtype=np.int8) for t, p, _ in parts])
     point_idx = np.concatenate([p for _, p, _ in parts]).astype(np.int32)
     ts = np.concatenate([s for _, _, s in parts])
+    del parts
+    keep = (ts >= np.datetime64(MONTHS[0], "s")) & (ts < END)
+    order = np.flatnonzero(keep)[np.argsort(ts[keep], kind="stable")]
+    type_idx, point_idx, ts = type_idx[order], point_idx[order], ts[order]
+    outcome = sample_outcomes(type_idx, ts, outcome_names, outcome_cum, rng)
+    write_crimes(con, seed, type_idx, point_idx, ts, outcome, points, lsoas, outcome_names, step)
+    step("crimes written")
+    return len(ts)
+
+
+def sample_outcomes(type_idx, ts, names: list[str], cum: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Outcome index per row (-1 = none, for anti-social behaviour)."""
     outcome = np.empty(len(ts), dtype=np.int16)
     for t in range(len(pf.CRIME_TYPES)):
         sel = type_idx == t
-        picked = np.searchsorted(outcome_cum[t], rng.random(sel.sum()) * outcome_cum[t, -1], side="right")
-        outcome[sel] = np.minimum(picked, len(outcome_names) - 1)
+        picked = np.searchsorted(cum[t], rng.random(sel.sum()) * cum[t, -1], side="right")
+        outcome[sel] = np.minimum(picked, len(names) - 1)
     # Recent months are still open: many cases are under investigation at the "data as of" date.
-    months_before_end = (END - ts).astype("timedelta64[D]").astype(int) / 30.4
+    months_before_end = (END - ts).astype("timedelta64[D]").astype(np.float32) / 30.4
     open_case = rng.random(len(ts)) < 0.65 * np.exp(-months_before_end / 2.0)
-    outcome = np.where(open_case, outcome_names.index(UNDER_INVESTIGATION), outcome).astype(np.int16)
+    outcome[open_case] = names.index(UNDER_INVESTIGATION)
     outcome[type_idx == pf.ASB] = -1
+    return outcome
 
-    rows = pa.table(
-        {
-            "rid": np.arange(len(ts), dtype=np.int64),
-            "t": type_idx,
-            "p": point_idx,
-            "ts": ts.astype("datetime64[us]"),
-            "o": outcome,
-        }
-    )
+
+def write_crimes(con, seed, type_idx, point_idx, ts, outcome, points, lsoas, outcome_names, step) -> None:
+    """Insert the (time-sorted) rows month by month, so memory stays flat at any --scale."""
     pdim = pa.table(
         {
             "p": np.arange(len(points), dtype=np.int32),
@@ -284,35 +309,42 @@ def generate(
     )
     tdim = pa.table({"t": np.arange(len(pf.CRIME_TYPES), dtype=np.int8), "crime_type": pf.CRIME_TYPES})
     odim = pa.table({"o": np.arange(len(outcome_names), dtype=np.int16), "outcome": outcome_names})
-    for name, table in (
-        ("gen_rows", rows),
-        ("gen_points", pdim),
-        ("gen_types", tdim),
-        ("gen_outcomes", odim),
-    ):
+    for name, table in (("gen_points", pdim), ("gen_types", tdim), ("gen_outcomes", odim)):
         con.register(name, table)
-    con.execute(
-        f"""
-        INSERT INTO crimes
-        SELECT CASE WHEN t.crime_type = 'Anti-social behaviour'
-                    THEN 'ASB-' || substr(sha256('{seed}/' || r.rid), 1, 24)
-                    ELSE sha256('{seed}/' || r.rid) END,
-               date_trunc('month', r.ts)::DATE, r.ts, '{FORCE}', '{FORCE}',
-               p.longitude, p.latitude, p.location, p.lsoa_code, p.lsoa_name,
-               regexp_replace(p.lsoa_name, ' [0-9]{{3}}[A-Z]$', ''),
-               t.crime_type, o.outcome
-        FROM gen_rows r
-        JOIN gen_points p USING (p)
-        JOIN gen_types t USING (t)
-        LEFT JOIN gen_outcomes o USING (o)
-        WHERE r.ts < TIMESTAMP '{END}' AND r.ts >= TIMESTAMP '{MONTHS[0]}'
-        ORDER BY r.ts, r.rid
-        """
-    )
-    for name in ("gen_rows", "gen_points", "gen_types", "gen_outcomes"):
+    bounds = np.searchsorted(ts, np.append(MONTHS.to_numpy(), END).astype("datetime64[s]"))
+    for m, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+        rows = pa.table(
+            {
+                "rid": np.arange(lo, hi, dtype=np.int64),
+                "t": type_idx[lo:hi],
+                "p": point_idx[lo:hi],
+                "ts": ts[lo:hi].astype("datetime64[us]"),
+                "o": outcome[lo:hi],
+            }
+        )
+        con.register("gen_rows", rows)
+        con.execute(
+            f"""
+            INSERT INTO crimes
+            SELECT CASE WHEN t.crime_type = 'Anti-social behaviour'
+                        THEN 'ASB-' || substr(sha256('{seed}/' || r.rid), 1, 24)
+                        ELSE sha256('{seed}/' || r.rid) END,
+                   date_trunc('month', r.ts)::DATE, r.ts, '{FORCE}', '{FORCE}',
+                   p.longitude, p.latitude, p.location, p.lsoa_code, p.lsoa_name,
+                   regexp_replace(p.lsoa_name, ' [0-9]{{3}}[A-Z]$', ''),
+                   t.crime_type, o.outcome
+            FROM gen_rows r
+            JOIN gen_points p USING (p)
+            JOIN gen_types t USING (t)
+            LEFT JOIN gen_outcomes o USING (o)
+            ORDER BY r.rid
+            """
+        )
+        con.unregister("gen_rows")
+        if hasattr(step, "note"):
+            step.note(f"writing {MONTHS[m]:%b %Y}")
+    for name in ("gen_points", "gen_types", "gen_outcomes"):
         con.unregister(name)
-    step("crimes written")
-    return con.execute("SELECT count(*) FROM crimes").fetchone()[0]
 
 
 def event_rows(seeds: Seeds, points: pd.DataFrame, pts: PointSampler, scale: float, rng: np.random.Generator):

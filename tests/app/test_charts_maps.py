@@ -50,7 +50,7 @@ def test_map_over_london_has_density_points_and_context():
     view = json.loads(deck.to_json())["initialViewState"]
     assert 51.4 < view["latitude"] < 51.7 and -0.3 < view["longitude"] < 0.1
     assert 10 <= view["zoom"] <= 15
-    assert json.loads(deck.to_json()).get("mapStyle") in (None, "")
+    assert json.loads(deck.to_json())["mapStyle"] == "__MAP_STYLE__"  # pydeck: no basemap
 
 
 def test_near_venue_map_is_centred_on_the_venue_with_its_radius():

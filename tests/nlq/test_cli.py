@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pytest
 
-from nlq import cli
+from nlq import ParseResult, cli
 from nlq.guard import check_sql
 
 
@@ -50,10 +50,9 @@ class FakeEngine:
         if "boom" in question:
             raise RuntimeError("parser exploded\nwith a second line")
         if "who" in question:
-            return FakeReply(question, error="questions about people are out of scope")
-        if "hostile" in question:
-            return FakeIntent()
-        return FakeIntent()
+            return ParseResult(None, "questions about people are out of scope")
+        intent = FakeIntent()
+        return ParseResult(intent, sql=self.sql_for(intent))
 
     def sql_for(self, intent):
         return "SELECT count(*) FROM crimes WHERE borough = 'Camden'"

@@ -1,9 +1,9 @@
 """Fuzzing the question → SQL path: every input gives guard-clean SQL or a reason, never an exception.
 
-The SQL is checked with the guard, not executed (that would make the run slow).
+The SQL is checked with the guard, not executed (that would make the run slow). The
+`engine` fixture (tests/nlq/conftest.py) is one Engine on the small warehouse.
 """
 
-import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -105,59 +105,52 @@ SQL_BITS = [
     "EXEC xp_cmdshell",
     "<script>alert(1)</script>",
 ]
-JUNK = st.text(alphabet=st.characters(), min_size=1, max_size=12)
+# Lone surrogates (only reachable from Python callers: stdin and browsers send valid UTF-8)
+# make spaCy's tokenizer raise; Engine.parse turns that into a polite refusal, but the
+# parser should strip them. Excluded from the generators, tracked by one xfail below.
+LONE_SURROGATE = "spaCy cannot encode lone surrogates; the parser should drop them"
+JUNK = st.text(alphabet=st.characters(exclude_categories=("Cs",)), min_size=1, max_size=12)
 
 
 @pytest.fixture(scope="module")
-def engine(small_warehouse):
+def vocabulary_words(engine):
+    cursor = engine.con.cursor()
     try:
-        from nlq import Engine
-    except ImportError:
-        pytest.skip("nlq.Engine is not available yet")
-    return Engine.open(small_warehouse)
-
-
-@pytest.fixture(scope="module")
-def vocabulary_words(small_warehouse):
-    con = duckdb.connect(str(small_warehouse), read_only=True)
-    try:
-        words = [
-            r[0]
-            for r in con.execute(
-                "SELECT borough FROM boroughs UNION ALL SELECT bcu FROM boroughs "
-                "UNION ALL SELECT crime_type FROM crime_types "
-                "UNION ALL SELECT venue FROM venues UNION ALL SELECT name FROM events"
-            ).fetchall()
-            if r[0]
-        ]
-        words += [r[0] for r in con.execute("SELECT DISTINCT unnest(synonyms) FROM crime_types").fetchall()]
+        words = cursor.execute(
+            "SELECT borough FROM boroughs UNION SELECT bcu FROM boroughs UNION SELECT crime_type FROM crime_types "
+            "UNION SELECT venue FROM venues UNION SELECT name FROM events "
+            "UNION SELECT unnest(synonyms) FROM crime_types"
+        ).fetchall()
     finally:
-        con.close()
-    return sorted(set(words))
+        cursor.close()
+    return sorted(w for (w,) in words if w)
 
 
 def check(engine, text: str) -> None:
     """The engine's answer to `text` is guard-clean SQL or a non-empty reason."""
-    parsed = engine.parse(text)
-    if hasattr(parsed, "describe"):  # an Intent
-        sql = engine.sql_for(parsed)
-        assert isinstance(sql, str) and sql.strip(), f"no SQL for {text!r}"
-        check_sql(sql)  # raises GuardError if the engine built something the guard refuses
-    else:
-        reason = getattr(parsed, "error", None)
-        assert isinstance(reason, str) and reason.strip(), (
-            f"neither SQL nor a reason for {text!r}: {parsed!r}"
+    # The parser itself, not Engine.parse, which turns a parser crash into a polite message.
+    parsed = engine.parser.parse(text)
+    if parsed.intent is None:
+        assert isinstance(parsed.error, str) and parsed.error.strip(), (
+            f"neither SQL nor a reason for {text!r}"
         )
+        return
+    sql = engine.sql_for(parsed.intent)
+    assert isinstance(sql, str) and sql.strip(), f"no SQL for {text!r}"
+    check_sql(sql)  # raises GuardError if the engine built something the guard refuses
 
 
 @settings(FUZZ, max_examples=1500)
-@given(text=st.text(alphabet=st.characters(), max_size=200))
+@given(text=st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=200))
 def test_any_unicode_text(engine, text):
     check(engine, text)
 
 
 @settings(FUZZ, max_examples=60)
-@given(piece=st.text(alphabet=st.characters(), min_size=1, max_size=40), size=st.integers(2_000, 10_000))
+@given(
+    piece=st.text(alphabet=st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40),
+    size=st.integers(2_000, 10_000),
+)
 def test_very_long_input(engine, piece, size):
     check(engine, (piece * (size // len(piece) + 1))[:size])
 
@@ -179,7 +172,22 @@ def test_vocabulary_words_mixed_with_junk(engine, vocabulary_words, data):
 
 @pytest.mark.parametrize(
     "text",
-    ["", " ", "\x00", "\n\r\t", "🚓" * 500, "a" * 10_000, "crimes " * 2_000, "\u202e\u200b\ufeff", "\ud800"],
+    [
+        "",
+        " ",
+        "\x00",
+        "\n\r\t",
+        "🚓" * 500,
+        "a" * 10_000,
+        "crimes " * 2_000,
+        "\u202e\u200b\ufeff",
+        pytest.param("burglary in Camden \ud800", marks=pytest.mark.xfail(reason=LONE_SURROGATE)),
+    ],
 )
 def test_awkward_inputs(engine, text):
     check(engine, text)
+
+
+def test_engine_parse_never_raises_even_on_lone_surrogates(engine):
+    result = engine.parse("burglary in Camden \ud800")
+    assert result.sql or (result.error and result.error.strip())

@@ -121,3 +121,8 @@ def test_bad_requests_get_a_clear_value_error(con, kwargs, message):
     args = {"venue": "Wembley Stadium", "start_time": dt.time(18), "end_time": dt.time(23), **kwargs}
     with pytest.raises(ValueError, match=message):
         plan_event(con, **args)
+
+
+def test_an_engine_can_stand_in_for_the_connection(engine, wembley):
+    report = plan_event(engine, "Wembley Stadium", dt.time(18, 0), dt.time(23, 30))
+    assert report.uplift.equals(wembley.uplift)

@@ -1,0 +1,358 @@
+"""Dashboards without the page: pinning answers, running tiles with dashboard-wide filters,
+the supervisor overview, and the audit helpers other pages call.
+
+- ``pin_control(reply, *, key, source="ask")``: a "Pin to dashboard" popover under an answer.
+- ``audit_question(reply)``: log a question (text, SQL, row count, duration). Never raises.
+- ``audit_download(what, detail=None)``: log an export or download. Never raises.
+- ``run_pin(engine, pin, filters)`` -> ``TileRun``: the pin's answer with the filters applied,
+  and which filters it ignored.
+- ``ensure_overview(user)``: the supervisor's default "Supervisor overview" dashboard.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from app import services, session
+
+log = logging.getLogger(__name__)
+S = st.session_state
+ZONE = ZoneInfo("Europe/London")
+
+# Periods a dashboard can be filtered to: key -> (label, months back from the anchor month or a year rule).
+PERIODS = {
+    "last_month": "Last month",
+    "last_3_months": "Last 3 months",
+    "last_6_months": "Last 6 months",
+    "last_12_months": "Last 12 months",
+    "this_year": "This year",
+    "last_year": "Last year",
+}
+REFRESH_CHOICES = {0: "Off", 60: "Every minute", 300: "Every 5 minutes", 900: "Every 15 minutes", 3600: "Every hour"}
+
+# The supervisor overview: (title, question with {bcu}). Each was checked with engine.ask on the
+# synthetic warehouse: it parses and returns rows.
+OVERVIEW = (
+    ("Crime last month", "crime in {bcu} BCU last month"),
+    ("Crime by month, last 12 months", "crime in {bcu} BCU by month in the last 12 months"),
+    ("Top rising crime types (year on year)", "top 5 crime types by change in {bcu} BCU"),
+    ("Hotspots last month", "map of crime in {bcu} BCU last month"),
+)
+
+
+# ---- audit helpers ------------------------------------------------------------------------------
+
+
+def _audit(action: str, target_kind=None, target_id=None, detail=None, ok: bool = True) -> None:
+    user = session.current_user()
+    if user is None:
+        return
+    try:
+        services.get_store().audit(user, action, target_kind, target_id, detail, ok=ok)
+    except Exception:  # the audit must never take a page down; the log shows the failure
+        log.exception("audit %s failed", action)
+
+
+def question_detail(reply) -> dict:
+    """What the audit keeps about a question: text, SQL, row count, duration, outcome."""
+    frame = getattr(reply, "frame", None)
+    intent = getattr(reply, "intent", None)
+    detail = {
+        "text": getattr(reply, "question", ""),
+        "sql": getattr(reply, "sql", None),
+        "rows": 0 if frame is None else len(frame),
+        "duration_ms": round(float(getattr(reply, "elapsed_ms", 0) or 0), 1),
+    }
+    if getattr(reply, "error", None):
+        detail["error"] = reply.error
+    if intent is not None:
+        try:
+            detail["understood"] = intent.describe()
+        except Exception:
+            pass
+    return detail
+
+
+def audit_question(reply, **extra) -> None:
+    """Log a question the user asked (call once per answer shown)."""
+    detail = {**question_detail(reply), **extra}
+    _audit("question", "question", None, detail, ok=not getattr(reply, "error", None))
+
+
+def audit_download(what: str, detail: dict | None = None) -> None:
+    """Log a download or export, e.g. ``audit_download("answer_csv", {"question": q, "rows": n})``."""
+    _audit("download", what, None, {"what": what, **(detail or {})})
+
+
+# ---- pinning --------------------------------------------------------------------------------------
+
+
+def editable_dashboards(user) -> list:
+    """Dashboards the user may pin to."""
+    return [d for d in services.get_store().list_dashboards(user) if d.can_edit]
+
+
+def pin_reply(user, reply, dashboard_id: str | None, title: str, *, new_title: str = "", source: str = "ask"):
+    """Pin ``reply`` to a dashboard (a new one when ``dashboard_id`` is None). Returns the dashboard."""
+    store = services.get_store()
+    if dashboard_id is None:
+        dashboard = store.create_dashboard(user, new_title.strip() or "My dashboard")
+    else:
+        dashboard = store.get_dashboard(user, dashboard_id)
+    return store.pin(
+        user,
+        dashboard.id,
+        dashboard.version,
+        title=title.strip() or reply.question,
+        question=reply.question or "",
+        intent=reply.intent.to_dict(),
+        chart=reply.chart,
+        source=source,
+    )
+
+
+def _do_pin(reply, key: str, source: str) -> None:
+    from app.store import Conflict, StoreError
+
+    user = session.current_user()
+    choice = S.get(f"{key}-pin-target")
+    try:
+        dashboard = pin_reply(
+            user,
+            reply,
+            None if choice in (None, "__new__") else choice,
+            S.get(f"{key}-pin-title") or "",
+            new_title=S.get(f"{key}-pin-new") or "",
+            source=source,
+        )
+    except Conflict:
+        S[f"{key}-pin-message"] = ("warning", "That dashboard changed just now: please pin again.")
+        return
+    except StoreError as exc:
+        S[f"{key}-pin-message"] = ("error", str(exc))
+        return
+    S[f"{key}-pin-message"] = ("success", f"Pinned to “{dashboard.title}”.")
+    S["dash_selected"] = dashboard.id
+
+
+def pin_control(reply, *, key: str, source: str = "ask") -> None:
+    """A "Pin to dashboard" popover for an answer (nothing for refusals or when signed out)."""
+    user = session.current_user()
+    if user is None or reply is None or getattr(reply, "error", None) or getattr(reply, "intent", None) is None:
+        return
+    try:
+        dashboards = editable_dashboards(user)
+    except Exception:
+        log.exception("listing dashboards failed")
+        return
+    titles = {d.id: d.title for d in dashboards}
+    options = [*titles, "__new__"]
+    with st.popover("Pin to dashboard", icon=":material/push_pin:", key=f"{key}-pin"):
+        st.selectbox(
+            "Dashboard",
+            options,
+            format_func=lambda o: "➕ New dashboard…" if o == "__new__" else titles[o],
+            key=f"{key}-pin-target",
+        )
+        if S.get(f"{key}-pin-target", options[0]) == "__new__":
+            st.text_input("New dashboard's title", value="My dashboard", key=f"{key}-pin-new", max_chars=200)
+        default_title = reply.intent.describe() if hasattr(reply.intent, "describe") else reply.question
+        st.text_input("Tile title", value=default_title[:200], key=f"{key}-pin-title", max_chars=200)
+        st.button("Pin", type="primary", key=f"{key}-pin-go", on_click=_do_pin, args=(reply, key, source))
+    message = S.pop(f"{key}-pin-message", None)
+    if message:
+        kind, text = message
+        getattr(st, kind)(text)
+        if kind == "success":
+            st.page_link("pages/dashboards.py", label="Open dashboards", icon=":material/dashboard:")
+
+
+# ---- running tiles -----------------------------------------------------------------------------------
+
+
+@dataclass
+class TileRun:
+    reply: object | None
+    ignored: list[str] = field(default_factory=list)  # 'area' and/or 'period'
+    problem: str | None = None
+
+
+def period_dates(key: str | None, anchor: dt.date) -> tuple[dt.date, dt.date] | None:
+    """First and last month (first days) of a period key, counted back from the anchor month."""
+    if not key or key not in PERIODS:
+        return None
+    anchor = anchor.replace(day=1)
+    months = {"last_month": 1, "last_3_months": 3, "last_6_months": 6, "last_12_months": 12}
+    if key in months:
+        n = months[key] - 1
+        year, month = divmod(anchor.year * 12 + anchor.month - 1 - n, 12)
+        return dt.date(year, month + 1, 1), anchor
+    if key == "this_year":
+        return dt.date(anchor.year, 1, 1), anchor
+    return dt.date(anchor.year - 1, 1, 1), dt.date(anchor.year - 1, 12, 1)
+
+
+def area_label(filters: dict) -> str | None:
+    if filters.get("borough"):
+        return filters["borough"]
+    if filters.get("bcu"):
+        return f"{filters['bcu']} BCU"
+    return None
+
+
+def run_pin(engine, pin, filters: dict | None) -> TileRun:
+    """The pin's answer with the dashboard's area and period applied where the question can take them."""
+    from nlq import Intent
+
+    filters = filters or {}
+    if pin.intent:
+        try:
+            intent = Intent.from_dict(pin.intent)
+        except (ValueError, TypeError) as exc:
+            return TileRun(None, problem=f"This pin was saved by an older version and can't be rebuilt ({exc}).")
+    else:
+        reply = engine.ask(pin.question)
+        if reply.intent is None:
+            return TileRun(reply)
+        intent = reply.intent
+    ignored = []
+    if filters.get("borough") or filters.get("bcu"):
+        if filters.get("borough"):
+            changed = intent.with_area(borough=filters["borough"])
+        else:
+            changed = intent.with_area(bcu=filters["bcu"])
+        if changed is intent:  # with_area returns the same intent when it can't take an area
+            ignored.append("area")
+        intent = changed
+    dates = period_dates(filters.get("period"), engine.data_as_of)
+    if dates:
+        changed = intent.with_period(*dates)
+        if changed is intent:
+            ignored.append("period")
+        intent = changed
+    return TileRun(engine.run(intent, question=pin.question), ignored)
+
+
+# ---- the supervisor overview ------------------------------------------------------------------------
+
+
+def overview_pins(engine, bcu: str) -> tuple[list[dict], list[str]]:
+    """Pins for a BCU's overview, and the questions the engine could not answer."""
+    pins, failed = [], []
+    for title, template in OVERVIEW:
+        question = template.format(bcu=bcu)
+        reply = engine.ask(question)
+        if reply.error or reply.intent is None:
+            failed.append(question)
+            continue
+        pins.append({"title": title, "question": question, "intent": reply.intent.to_dict(), "chart": reply.chart})
+    return pins, failed
+
+
+def ensure_overview(user):
+    """The supervisor's overview dashboard (created on first use); None for others or if deleted."""
+    if user is None or user.role != "supervisor" or not user.team:
+        return None
+    if S.get("overview_checked") == user.username:
+        return None
+    S["overview_checked"] = user.username
+    store = services.get_store()
+    if any(d.system_key == "supervisor_overview" and d.owner == user.username for d in store.list_dashboards(user)):
+        return None
+    try:
+        pins, failed = overview_pins(services.get_engine(), user.team)
+        if failed:
+            log.warning("supervisor overview: no answer for %s", failed)
+        return store.ensure_supervisor_overview(user, pins)
+    except Exception:
+        log.exception("creating the supervisor overview failed")
+        return None
+
+
+# ---- the audit log on screen (Audit page and My account) -----------------------------------------
+
+
+def audit_filters(prefix: str, *, anyone: bool) -> dict:
+    """Filter widgets for the audit log; returns keyword arguments for Store.search_audit."""
+    from app.store import ACTIONS
+
+    user = session.current_user()
+    columns = st.columns([2, 2, 2, 2, 3] if anyone else [2, 2, 2, 3])
+    filters: dict = {}
+    if anyone:
+        names = [u.username for u in services.get_store().directory(user)]
+        filters["username"] = columns[0].selectbox(
+            "User", names, index=None, placeholder="Anyone", key=f"{prefix}-user", accept_new_options=True
+        )
+        columns = columns[1:]
+    filters["action"] = columns[0].selectbox(
+        "Action", sorted(ACTIONS), index=None, placeholder="Any action", key=f"{prefix}-action"
+    )
+    filters["since"] = columns[1].date_input("From", value=None, key=f"{prefix}-since", format="DD/MM/YYYY")
+    filters["until"] = columns[2].date_input("To", value=None, key=f"{prefix}-until", format="DD/MM/YYYY")
+    filters["text"] = columns[3].text_input(
+        "Contains", key=f"{prefix}-text", placeholder="words in the question, SQL, ids…", max_chars=200
+    ).strip() or None
+    return filters
+
+
+def audit_frame(entries):
+    """Audit rows as a table for reading (London time, detail as text)."""
+    import json
+
+    import pandas as pd
+
+    rows = [
+        {
+            "When": e.at.astimezone(ZONE).strftime("%Y-%m-%d %H:%M:%S"),
+            "User": e.username or "",
+            "Action": e.action,
+            "Target": " ".join(x for x in (e.target_kind, e.target_id) if x),
+            "OK": e.ok,
+            "Detail": json.dumps(e.detail, ensure_ascii=False, default=str) if e.detail else "",
+        }
+        for e in entries
+    ]
+    return pd.DataFrame(rows, columns=["When", "User", "Action", "Target", "OK", "Detail"])
+
+
+def audit_view(prefix: str, *, anyone: bool, limit: int = 1000) -> None:
+    """Filters, the matching rows and a CSV export (the export is audited by the store)."""
+    from app.store import StoreError
+
+    user = session.current_user()
+    store = services.get_store()
+    filters = audit_filters(prefix, anyone=anyone)
+    if not anyone:
+        filters["username"] = user.username  # supervisors and admins too: only their own rows here
+    try:
+        entries = store.search_audit(user, limit=limit, **filters)
+    except StoreError as exc:
+        st.error(str(exc))
+        return
+    shown = "" if len(entries) < limit else f" (the newest {limit:,}; narrow the filters or export for more)"
+    st.caption(f"{len(entries):,} entries{shown} · times are London time")
+    st.dataframe(
+        audit_frame(entries),
+        hide_index=True,
+        key=f"{prefix}-table",
+        column_config={"OK": st.column_config.CheckboxColumn("OK", width="small")},
+    )
+
+    def export() -> str:  # runs only when the button is clicked
+        return store.export_audit_csv(user, **filters)
+
+    st.download_button(
+        "Export CSV",
+        data=export,
+        file_name=f"audit-{dt.date.today():%Y%m%d}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key=f"{prefix}-csv",
+    )

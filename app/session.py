@@ -1,0 +1,270 @@
+"""Who is signed in: the sign-in gate, the sign-in form, single sign-on and signing out.
+
+- ``current_user()`` is the signed-in ``app.store.User`` (``st.session_state["user"]``) or None.
+- ``require_user()`` draws the sign-in form and stops the script when nobody is signed in.
+- ``signed_in_user()`` (main.py, every run) re-reads the user from the store, so a role change
+  or a disabled account takes effect at once, and completes a single sign-on.
+- ``gate(page)`` (main.py) shows only the sign-in form until someone signs in. The URL (page
+  and query parameters such as ``?q=`` or ``?board=``) is left alone, so a shared link opens
+  once the user has signed in.
+
+Passwords, lockout and the audit rows for sign-in live in the store (``Store.authenticate``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from app import services
+
+log = logging.getLogger(__name__)
+S = st.session_state
+ROLE_NAMES = {"officer": "Officer", "sergeant": "Sergeant", "supervisor": "Supervisor", "admin": "Admin"}
+
+
+# ---- who is signed in -----------------------------------------------------------------------
+
+
+def current_user():
+    """The signed-in user (app.store.User) or None."""
+    return S.get("user")
+
+
+def require_user():
+    """The signed-in user; otherwise draw the sign-in form and stop the script."""
+    user = current_user()
+    if user is None:
+        sign_in_form()
+        st.stop()
+    return user
+
+
+def can_audit(user) -> bool:
+    """Supervisors and admins search everyone's audit rows."""
+    return user is not None and user.role in ("supervisor", "admin")
+
+
+def signed_in_user():
+    """The signed-in user as saved now (None if signed out, disabled or deleted meanwhile)."""
+    ensure_demo_accounts()
+    user = current_user()
+    if user is None:
+        _finish_sso()
+        return current_user()
+    store = services.get_store()
+    try:
+        fresh = store.get_user(user.username)
+    except Exception:
+        fresh = None
+    if fresh is None or fresh.disabled:
+        S.clear()
+        S["signin_message"] = "Your account has been disabled or removed. Ask an admin for help."
+        return None
+    S["user"] = fresh
+    return fresh
+
+
+def gate(page) -> None:
+    """Before running a page: the sign-in form when signed out; otherwise the sidebar."""
+    if current_user() is None:
+        require_user()
+    url_path = getattr(page, "url_path", None)
+    S["page_entered"] = S.get("page_current") != url_path
+    S["page_current"] = url_path
+    sidebar()
+
+
+def page_entered() -> bool:
+    """True on the first run of a page after arriving from another page (or signing in)."""
+    return bool(S.get("page_entered", True))
+
+
+# ---- demo accounts ---------------------------------------------------------------------------
+
+
+def ensure_demo_accounts() -> None:
+    """On the built-in synthetic data only, create the demo accounts (once per process)."""
+    source = str(services.get_facts().build_info.get("source", "")).lower()
+    if source == "synthetic":
+        from warehouse.paths import state_path
+
+        _seed(str(state_path()))
+
+
+@st.cache_resource(show_spinner=False)
+def _seed(state: str) -> list[str]:
+    from app.auth import seed_demo_accounts
+
+    try:
+        return seed_demo_accounts(services.get_store())
+    except Exception:  # a read-only or broken state file must not stop the app from starting
+        log.exception("creating the demo accounts failed")
+        return []
+
+
+def demo_accounts() -> list[tuple[str, str, str, str | None]]:
+    """(username, password, role, team) of the demo accounts, when the data is the synthetic demo."""
+    if str(services.get_facts().build_info.get("source", "")).lower() != "synthetic":
+        return []
+    from app.auth import DEMO_ACCOUNTS
+
+    return [(name, password, role, team) for name, password, role, team, _ in DEMO_ACCOUNTS]
+
+
+# ---- signing in and out ----------------------------------------------------------------------
+
+
+def sign_in(username: str, password: str) -> bool:
+    """Check the password (the store audits the attempt); True when signed in."""
+    from app.store import AuthError
+
+    username = (username or "").strip()
+    if not username or not password:
+        S["signin_message"] = "Enter your username and password."
+        return False
+    try:
+        user = services.get_store().authenticate(username, password)
+    except AuthError as exc:
+        S["signin_message"] = str(exc)
+        return False
+    except Exception:
+        log.exception("sign-in failed")
+        S["signin_message"] = "Signing in is not working right now. Please try again in a minute."
+        return False
+    _start_session(user)
+    return True
+
+
+def _start_session(user) -> None:
+    S["user"] = user
+    S.pop("signin_message", None)
+    S["page_current"] = None  # the page shown next counts as entered
+
+
+def sign_out() -> None:
+    """Audit the sign-out and forget everything this browser session held."""
+    user = current_user()
+    if user is not None:
+        try:
+            services.get_store().audit(user, "sign_out", "user", user.username)
+        except Exception:
+            log.exception("auditing sign-out failed")
+    S.clear()
+    st.query_params.clear()
+    if _sso_user_email():
+        st.logout()
+
+
+def _submit_sign_in() -> None:
+    if sign_in(S.get("signin_username", ""), S.get("signin_password", "")):
+        S["signin_password"] = ""
+
+
+def sign_in_form() -> None:
+    """The sign-in page: username and password, SSO when configured, demo accounts when synthetic."""
+    _, middle, _ = st.columns([1, 2, 1])
+    with middle:
+        st.title("Utility Belt")
+        st.caption("London crime analytics. Police data: every use is logged. Sign in to continue.")
+        message = S.get("signin_message")
+        if message:
+            st.error(message, icon=":material/lock:")
+        with st.form("signin_form", enter_to_submit=True):
+            st.text_input("Username", key="signin_username", autocomplete="username")
+            st.text_input("Password", key="signin_password", type="password", autocomplete="current-password")
+            st.form_submit_button("Sign in", type="primary", on_click=_submit_sign_in, key="signin_submit")
+        if sso_configured():
+            st.button("Sign in with SSO", icon=":material/key:", on_click=st.login, key="signin_sso")
+        if st.query_params.to_dict():
+            st.caption(":material/link: You followed a link: it opens once you have signed in.")
+        demo = demo_accounts()
+        if demo:
+            with st.expander("Demo accounts (built-in synthetic data only)"):
+                rows = [f"| `{n}` | `{p}` | {ROLE_NAMES[r]} | {t or '—'} |" for n, p, r, t in demo]
+                st.markdown("| username | password | role | team (BCU) |\n|---|---|---|---|\n" + "\n".join(rows))
+
+
+# ---- single sign-on (st.login, OIDC) ------------------------------------------------------------
+
+
+def sso_configured() -> bool:
+    """True when secrets.toml has an [auth] section (Streamlit's OIDC settings)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def _sso_user_email() -> str | None:
+    if not sso_configured():
+        return None
+    try:
+        if st.user.is_logged_in:
+            return str(st.user.get("email") or "").strip().lower() or None
+    except Exception:
+        return None
+    return None
+
+
+def sso_username(email: str, allowed_domains=None) -> str | None:
+    """The local username for an SSO e-mail address: its part before '@', lower case.
+    None when the domain is not in ``allowed_domains`` (if that is given)."""
+    local, at, domain = (email or "").strip().lower().rpartition("@")
+    if not at or not local:
+        return None
+    if allowed_domains and domain not in {d.strip().lower() for d in allowed_domains}:
+        return None
+    return local
+
+
+def _allowed_domains() -> list[str]:
+    try:
+        return list(st.secrets.get("sso", {}).get("allowed_domains", []))
+    except Exception:
+        return []
+
+
+def _finish_sso() -> None:
+    """After st.login: map the identity provider's e-mail to a local account, once."""
+    email = _sso_user_email()
+    if email is None or S.get("sso_tried") == email:
+        return
+    S["sso_tried"] = email
+    store = services.get_store()
+    username = sso_username(email, _allowed_domains())
+    user = None
+    if username:
+        try:
+            user = store.get_user(username)
+        except Exception:
+            user = None
+    if user is None or user.disabled:
+        reason = "disabled" if user is not None else "no_account"
+        try:
+            store._sign_in_failed(username, f"sso_{reason}")  # the store's own failed-sign-in row
+        except Exception:
+            log.exception("auditing a failed SSO sign-in failed")
+        S["signin_message"] = (
+            f"Single sign-on worked, but {email} has no usable Utility Belt account. Ask an admin to add one."
+        )
+        return
+    store.audit(user, "sign_in", "user", user.username, {"method": "sso", "email": email})
+    _start_session(user)
+
+
+# ---- sidebar -----------------------------------------------------------------------------------
+
+
+def sidebar() -> None:
+    """Who is signed in, and the sign-out button."""
+    user = current_user()
+    if user is None:
+        return
+    with st.sidebar:
+        with st.container(border=True, key="whoami"):
+            st.markdown(f"**{user.display_name}**")
+            team = f" · {user.team}" if user.team else ""
+            st.caption(f"{ROLE_NAMES.get(user.role, user.role)}{team} · `{user.username}`")
+            st.button("Sign out", icon=":material/logout:", on_click=sign_out, key="sign_out", width="stretch")

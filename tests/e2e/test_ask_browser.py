@@ -1,0 +1,70 @@
+"""The Ask and About pages in real headless Chromium: type, press Enter, see the chart or map."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHART = ".js-plotly-plot"
+MAP = "[data-testid=stDeckGlJsonChart] canvas"
+
+
+def test_compare_question_by_enter_shows_lines_and_share_url(ui):
+    ui.open()
+    ui.shot("ask-start", height=1000)
+    ui.ask("compare burglary in Camden and Islington by month")
+    ui.page.wait_for_selector(CHART)
+    assert "Camden" in ui.page.locator(CHART).first.inner_text()
+    assert "q=compare+burglary" in ui.page.url
+    ui.shot("ask-compare-line")
+    ui.ask("what about Hackney?", placeholder="Follow up")
+    ui.page.get_by_role("button", name="Hackney").first.wait_for()
+    ui.shot("ask-follow-up")
+
+
+def test_near_venue_by_hour_chart(ui):
+    ui.open()
+    ui.ask("robberies near Oxford Circus by hour last month")
+    ui.page.wait_for_selector(CHART)
+    assert ui.page.get_by_text("Hour of day").count() >= 1
+    ui.page.get_by_role("tab", name="SQL").click()
+    assert "haversine_m" in ui.page.locator("[data-testid=stCode]").first.inner_text().lower()
+    ui.shot("ask-near-hour-sql")
+
+
+@pytest.mark.parametrize(
+    "question,name",
+    [("map of bicycle theft in Hackney in 2025", "ask-map-hackney"), ("map of robberies near Oxford Circus last month", "ask-map-near")],
+)
+def test_map_questions_draw_a_map(ui, question, name):
+    ui.open()
+    ui.ask(question)
+    ui.page.wait_for_selector(MAP)
+    ui.page.wait_for_timeout(2500)  # software WebGL draws the layers a moment after the canvas appears
+    ui.shot(name)
+
+
+def test_share_link_reproduces_the_answer(ui):
+    ui.open("/?q=how+many+burglaries+in+Westminster+last+month")
+    ui.page.wait_for_selector("[data-testid=stMetric]")
+    ui.shot("ask-share-number", height=1100)
+
+
+def test_bad_input_gives_messages_and_the_page_keeps_working(ui):
+    ui.open("/?i=garbage")
+    assert ui.page.get_by_text("share link is broken").count() == 1
+    ui.ask("")
+    assert ui.page.get_by_text("Type a question first").count() == 1
+    ui.ask("SELECT * FROM crimes")
+    assert ui.page.get_by_text("can't run SQL").count() >= 1
+    ui.shot("ask-refusal", height=1000)
+    ui.ask("x" * 600)
+    assert ui.page.get_by_text("characters long").count() == 1
+    ui.ask("burglary in Camden by month")
+    ui.page.wait_for_selector(CHART)
+
+
+def test_about_page(ui):
+    ui.open("/about")
+    ui.page.get_by_role("heading", name="About the data").wait_for()
+    assert ui.page.get_by_text("These records are synthetic").count() == 1
+    ui.shot("about", height=1100)

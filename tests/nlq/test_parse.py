@@ -1,0 +1,111 @@
+"""Question → Intent parts, as tables."""
+
+import datetime as dt
+
+import pytest
+
+from nlq.timeexpr import TimeWindow, months, year
+
+CASES = [
+    (
+        "How many burglaries were there in Camden in 2024?",
+        dict(crime_types=("Burglary",), boroughs=("Camden",), time=year(2024)),
+    ),
+    ("show me ASB in Hackney by month", dict(crime_types=("Anti-social behaviour",), group_by=("month",))),
+    ("top 5 boroughs for bicycle theft", dict(group_by=("borough",), top_n=5, order="desc")),
+    ("least burgled borough in 2024", dict(group_by=("borough",), top_n=1, order="asc")),
+    ("bottom 3 boroughs for knife crime", dict(crime_types=("Possession of weapons",), top_n=3, order="asc")),
+    ("which 3 streets in Islington had the most bike thefts?", dict(group_by=("location",), top_n=3)),
+    (
+        "muggings in Southwark in the last 3 months",
+        dict(crime_types=("Robbery",), time=TimeWindow("rel_months", n=3)),
+    ),
+    (
+        "violent crime in Croydon this year",
+        dict(crime_types=("Violence and sexual offences",), time=TimeWindow("rel_year")),
+    ),
+    ("burglary last year", dict(time=TimeWindow("rel_year", offset=-1))),
+    ("crime in Q1 2025", dict(time=months(2025, 1, 2025, 3))),
+    ("crime in summer 2024", dict(time=months(2024, 6, 2024, 8))),
+    ("crime between Jan 2024 and Mar 2025", dict(time=months(2024, 1, 2025, 3))),
+    ("crime on 5 March 2025", dict(time=TimeWindow("days", dt.date(2025, 3, 5), dt.date(2025, 3, 5)))),
+    ("crime since September 2024", dict(time=TimeWindow("months", dt.date(2024, 9, 1), None))),
+    (
+        "compare burglary in Camden and Islington",
+        dict(boroughs=("Camden", "Islington"), group_by=("borough",)),
+    ),
+    ("Barnet vs Enfield vs Harrow for vehicle crime", dict(boroughs=("Barnet", "Enfield", "Harrow"))),
+    ("crime in Kingston", dict(boroughs=("Kingston upon Thames",))),
+    ("crime in Hammersmith & Fulham", dict(boroughs=("Hammersmith and Fulham",))),
+    ("burglary rate per 1,000 residents by borough", dict(measure="rate_per_1000", group_by=("borough",))),
+    (
+        "what percentage of crime in Tower Hamlets is anti-social behaviour?",
+        dict(measure="share", share_part=("crime_types",)),
+    ),
+    (
+        "how did burglary in Barnet change from 2024 to 2025",
+        dict(measure="change", time=year(2025), baseline=year(2024)),
+    ),
+    (
+        "year on year change in robbery",
+        dict(measure="change", time=TimeWindow("rel_year"), baseline=TimeWindow("rel_year", offset=-1)),
+    ),
+    ("average monthly shoplifting in Croydon", dict(measure="average_per_month")),
+    ("average daily robbery in Soho", dict(measure="average_per_day", venues=("Soho",))),
+    ("crimes within 1 km of the O2", dict(venues=("The O2",), radius_m=1000)),
+    ("crimes within 300 metres of Oxford Circus", dict(venues=("Oxford Circus",), radius_m=300)),
+    ("crime near Wembley", dict(venues=("Wembley Stadium",), radius_m=500)),
+    ("crimes during the Eras Tour", dict(event="Eras Tour", venues=("Wembley Stadium",))),
+    (
+        "crime near Hyde Park during Notting Hill Carnival 2024",
+        dict(venues=("Hyde Park",), event="Notting Hill Carnival", event_year=2024, time=None),
+    ),
+    ("robbery in Westminster at night", dict(time_of_day="night")),
+    ("burglary overnight", dict(time_of_day="night")),
+    ("weekend public order offences", dict(day_type="weekend", crime_types=("Public order",))),
+    ("ASB on weekdays", dict(day_type="weekday")),
+    ("robbery on Fridays", dict(weekdays=("Friday",))),
+    (
+        "all crime in Hackney excluding anti-social behaviour",
+        dict(crime_types=(), excluded_types=("Anti-social behaviour",)),
+    ),
+    (
+        "theft in Camden",
+        dict(crime_types=("Bicycle theft", "Other theft", "Shoplifting", "Theft from the person")),
+    ),
+    ("unsolved burglaries", dict(outcomes=("Investigation complete; no suspect identified",))),
+    ("robberies under investigation", dict(outcomes=("Under investigation",))),
+    ("crime in the Central West BCU by borough", dict(bcus=("Central West",), group_by=("borough",))),
+    ("map of robberies in Westminster", dict(chart="map")),
+    ("robbery in Westminster by hour of day", dict(group_by=("hour",))),
+    ("ASB in Camden by day of the week", dict(group_by=("weekday",))),
+    ("quarterly burglary", dict(group_by=("quarter",))),
+    ("crime by LSOA", dict(group_by=("lsoa",))),
+]
+
+
+@pytest.mark.parametrize("question,expected", CASES, ids=[c[0] for c in CASES])
+def test_parse_parts(engine, question, expected):
+    result = engine.parse(question)
+    assert result.intent is not None, result.error
+    for key, value in expected.items():
+        assert getattr(result.intent, key) == value, (key, result.intent)
+
+
+@pytest.mark.parametrize(
+    "question,note",
+    [
+        ("burgalries in Southwork last year", "Southwork → Southwark"),
+        ("knife crime in Lambeth", "police.uk has no knife-crime flag"),
+        ("burglary in Camden flibbertigibbet", "flibbertigibbet"),
+    ],
+)
+def test_notes_report_corrections_and_unknown_words(engine, question, note):
+    result = engine.parse(question)
+    assert result.intent is not None
+    assert any(note in n for n in result.notes), result.notes
+
+
+def test_misspellings_are_corrected(engine):
+    intent = engine.parse("burgalries in Southwork last year").intent
+    assert intent.crime_types == ("Burglary",) and intent.boroughs == ("Southwark",)

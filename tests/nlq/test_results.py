@@ -1,0 +1,55 @@
+"""Question → the same answer as hand-written gold SQL, on the small generated warehouse.
+
+Runs the dev set and the paraphrase set (tests/nlq/fixtures/paraphrases.toml) with the
+comparison rules of shared/eval/score.py.
+"""
+
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+EVAL = HERE.parents[2] / "shared" / "eval"
+
+
+def _cases(path: Path):
+    if not path.exists():
+        return []
+    return [pytest.param(c, id=c["question"][:60]) for c in tomllib.loads(path.read_text())["case"]]
+
+
+def _same_answer():
+    sys.path.insert(0, str(EVAL))
+    from score import run_sql, same_answer
+
+    return run_sql, same_answer
+
+
+@pytest.mark.parametrize("case", _cases(HERE / "fixtures" / "paraphrases.toml") + _cases(EVAL / "dev.toml"))
+def test_answer_matches_gold(engine, case):
+    parsed = engine.parse(case["question"])
+    if case.get("refuse"):
+        assert parsed.sql is None and parsed.error
+        return
+    assert parsed.sql, parsed.error
+    run_sql, same_answer = _same_answer()
+    con = engine.con.cursor()
+    ok, why = same_answer(run_sql(con, case["sql"]), run_sql(con, parsed.sql))
+    assert ok, f"{why}\n{parsed.sql}"
+
+
+def test_ask_returns_frame_chart_and_context(engine):
+    reply = engine.ask("burglary in Camden in 2025")
+    assert reply.error is None and reply.chart == "number"
+    assert reply.frame is not None and len(reply.frame) == 1
+    assert reply.rows_scanned == int(reply.frame.iat[0, 0])
+    assert reply.context["previous_period"] == "2024"
+
+
+def test_ask_grouped_answer_is_long_form(engine):
+    reply = engine.ask("robbery by month in Westminster")
+    assert reply.chart == "line"
+    assert list(reply.frame.columns) == ["month", "crimes"]
+    assert reply.rows_scanned == int(reply.frame["crimes"].sum())
