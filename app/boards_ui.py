@@ -121,8 +121,12 @@ def starter_questions(report, venue: str, radius_m: int, event_name: str | None)
     if event_name:
         questions.append(("Crime types during past events", f"crime {near}{during} by crime type"))
     for crime_type in top[:1]:
-        questions.append((f"{crime_type} by hour{', past events' if event_name else ''}",
-                          f"{crime_type.lower()} {near}{during} by hour"))
+        questions.append(
+            (
+                f"{crime_type} by hour{', past events' if event_name else ''}",
+                f"{crime_type.lower()} {near}{during} by hour",
+            )
+        )
     for crime_type in top[:2]:
         questions.append((f"{crime_type} by month", f"{crime_type.lower()} {near} by month"))
     return questions
@@ -392,13 +396,26 @@ def _notes(board) -> None:
         cols = st.columns(4)
         day = _date(event.get("date"))
         cols[0].date_input("Event date", value=day, key=f"board_date_{board.id}", format="DD/MM/YYYY")
-        cols[1].time_input("From", value=_time(event.get("start_time"), DEFAULT_START),
-                           key=f"board_start_{board.id}", step=900)
-        cols[2].time_input("To", value=_time(event.get("end_time"), DEFAULT_END),
-                           key=f"board_end_{board.id}", step=900)
-        cols[3].number_input("Radius (m)", min_value=50, max_value=5000, step=50,
-                             value=int(event.get("radius_m") or DEFAULT_RADIUS), key=f"board_radius_{board.id}")
-        st.button("Save details", key=f"board_save_details_{board.id}", on_click=_save_details, args=(board.id,))
+        cols[1].time_input(
+            "From",
+            value=_time(event.get("start_time"), DEFAULT_START),
+            key=f"board_start_{board.id}",
+            step=900,
+        )
+        cols[2].time_input(
+            "To", value=_time(event.get("end_time"), DEFAULT_END), key=f"board_end_{board.id}", step=900
+        )
+        cols[3].number_input(
+            "Radius (m)",
+            min_value=50,
+            max_value=5000,
+            step=50,
+            value=int(event.get("radius_m") or DEFAULT_RADIUS),
+            key=f"board_radius_{board.id}",
+        )
+        st.button(
+            "Save details", key=f"board_save_details_{board.id}", on_click=_save_details, args=(board.id,)
+        )
 
 
 def _save_details(board_id: str) -> None:
@@ -472,32 +489,65 @@ def _plan_tile(part: str, report, key: str) -> None:
 def _tile_menu(board, tile, index: int) -> None:
     last = len(board.tiles) - 1
     with st.container(horizontal=True, horizontal_alignment="right", gap="small"):
-        st.button("", icon=":material/arrow_upward:", key=f"tile_up_{tile.id}", help="Move up",
-                  disabled=index == 0, on_click=apply_change,
-                  args=(board.id, "move"), kwargs={"tile_id": tile.id, "position": index - 1})
-        st.button("", icon=":material/arrow_downward:", key=f"tile_down_{tile.id}", help="Move down",
-                  disabled=index == last, on_click=apply_change,
-                  args=(board.id, "move"), kwargs={"tile_id": tile.id, "position": index + 1})
+        st.button(
+            "",
+            icon=":material/arrow_upward:",
+            key=f"tile_up_{tile.id}",
+            help="Move up",
+            disabled=index == 0,
+            on_click=apply_change,
+            args=(board.id, "move"),
+            kwargs={"tile_id": tile.id, "position": index - 1},
+        )
+        st.button(
+            "",
+            icon=":material/arrow_downward:",
+            key=f"tile_down_{tile.id}",
+            help="Move down",
+            disabled=index == last,
+            on_click=apply_change,
+            args=(board.id, "move"),
+            kwargs={"tile_id": tile.id, "position": index + 1},
+        )
         with st.popover("", icon=":material/more_vert:", key=f"tile_menu_{tile.id}", help="Rename or remove"):
             name_key = f"tile_title_{tile.id}"
             st.text_input("Tile title", value=tile.title, key=name_key, max_chars=200)
-            st.button("Rename", key=f"tile_rename_{tile.id}",
-                      on_click=lambda: apply_change(board.id, "rename", tile_id=tile.id,
-                                                    title=S.get(name_key) or tile.title))
+            st.button(
+                "Rename",
+                key=f"tile_rename_{tile.id}",
+                on_click=lambda: apply_change(
+                    board.id, "rename", tile_id=tile.id, title=S.get(name_key) or tile.title
+                ),
+            )
             if plan_part(tile) is None:
                 charts = ["bar", "line", "table", "map", "number"]
-                st.selectbox("Show as", charts, index=charts.index(tile.chart) if tile.chart in charts else None,
-                             placeholder="As chosen for the question", key=f"tile_chart_{tile.id}")
-                st.button("Change chart", key=f"tile_setchart_{tile.id}",
-                          on_click=lambda: apply_change(board.id, "chart", tile_id=tile.id,
-                                                        chart=S.get(f"tile_chart_{tile.id}")))
-            st.button("Remove tile", key=f"tile_remove_{tile.id}", icon=":material/delete:",
-                      on_click=apply_change, args=(board.id, "remove"), kwargs={"tile_id": tile.id})
+                st.selectbox(
+                    "Show as",
+                    charts,
+                    index=charts.index(tile.chart) if tile.chart in charts else None,
+                    placeholder="As chosen for the question",
+                    key=f"tile_chart_{tile.id}",
+                )
+                st.button(
+                    "Change chart",
+                    key=f"tile_setchart_{tile.id}",
+                    on_click=lambda: apply_change(
+                        board.id, "chart", tile_id=tile.id, chart=S.get(f"tile_chart_{tile.id}")
+                    ),
+                )
+            st.button(
+                "Remove tile",
+                key=f"tile_remove_{tile.id}",
+                icon=":material/delete:",
+                on_click=apply_change,
+                args=(board.id, "remove"),
+                kwargs={"tile_id": tile.id},
+            )
 
 
 def _tile(board, result: TileResult, report, report_error, index: int) -> None:
     tile = result.tile
-    with st.container(border=True, key=f"tile_{tile.id}"):
+    with st.container(border=True, key=f"boardtile_{tile.id}"):
         try:
             head, menu = st.columns([4, 1], vertical_alignment="center")
             head.markdown(f"**{_md_escape(tile.title)}**")
@@ -543,11 +593,17 @@ def _share_panel(user, board) -> None:
             teams = store.list_teams()
         except Exception:
             teams = []
-        kind = st.radio("Share with", ["user", "team"], horizontal=True, key="board_share_kind",
-                        format_func=lambda k: "A person" if k == "user" else "A team (BCU)")
+        kind = st.radio(
+            "Share with",
+            ["user", "team"],
+            horizontal=True,
+            key="board_share_kind",
+            format_func=lambda k: "A person" if k == "user" else "A team (BCU)",
+        )
         choices = people if kind == "user" else teams
-        st.selectbox("Who", choices, key="board_share_who", index=None, placeholder="Choose…",
-                     accept_new_options=True)
+        st.selectbox(
+            "Who", choices, key="board_share_who", index=None, placeholder="Choose…", accept_new_options=True
+        )
         st.radio("As", ["viewer", "editor"], horizontal=True, key="board_share_role")
         st.button("Share", type="primary", key="board_share_go", on_click=_share, args=(board.id,))
         if board.shares:
@@ -556,8 +612,12 @@ def _share_panel(user, board) -> None:
                 row = st.columns([3, 1], vertical_alignment="center")
                 label = share.principal if share.principal_kind == "user" else f"team {share.principal}"
                 row[0].write(f"{label} · {share.role}")
-                row[1].button("Stop", key=f"board_unshare_{share.principal_kind}_{share.principal}",
-                              on_click=_unshare, args=(board.id, share.principal_kind, share.principal))
+                row[1].button(
+                    "Stop",
+                    key=f"board_unshare_{share.principal_kind}_{share.principal}",
+                    on_click=_unshare,
+                    args=(board.id, share.principal_kind, share.principal),
+                )
 
 
 def _base_url() -> str:
@@ -647,16 +707,26 @@ def _duplicate_panel(user, board) -> None:
     event = board.event or {}
     with st.popover("Use as template", icon=":material/content_copy:", key="board_dup"):
         st.caption("A copy for another venue or date. Its tiles re-target to the new place and event.")
-        venue = st.selectbox("Venue", venues, index=venues.index(event["venue"]) if event.get("venue") in venues
-                             else 0, key="dup_venue")
+        venue = st.selectbox(
+            "Venue",
+            venues,
+            index=venues.index(event["venue"]) if event.get("venue") in venues else 0,
+            key="dup_venue",
+        )
         names = _events_at(venue)
-        st.selectbox("Learn from past events", [None, *names], key="dup_event",
-                     format_func=lambda n: f"All past events at {venue}" if n is None else n)
+        st.selectbox(
+            "Learn from past events",
+            [None, *names],
+            key="dup_event",
+            format_func=lambda n: f"All past events at {venue}" if n is None else n,
+        )
         cols = st.columns(2)
-        day = cols[0].date_input("Date", value=_date(event.get("date")) or dt.date.today(), key="dup_date",
-                                 format="DD/MM/YYYY")
-        cols[1].number_input("Radius (m)", 50, 5000, int(event.get("radius_m") or DEFAULT_RADIUS), 50,
-                             key="dup_radius")
+        day = cols[0].date_input(
+            "Date", value=_date(event.get("date")) or dt.date.today(), key="dup_date", format="DD/MM/YYYY"
+        )
+        cols[1].number_input(
+            "Radius (m)", 50, 5000, int(event.get("radius_m") or DEFAULT_RADIUS), 50, key="dup_radius"
+        )
         cols[0].time_input("From", _time(event.get("start_time"), DEFAULT_START), key="dup_start", step=900)
         cols[1].time_input("To", _time(event.get("end_time"), DEFAULT_END), key="dup_end", step=900)
         st.text_input("Title", value=f"{venue} · {day:%a %d %b %Y}", key="dup_title", max_chars=200)
@@ -698,23 +768,30 @@ def _delete(board_id: str) -> None:
     _say("success", f"Deleted “{board.title}”.")
 
 
-def _export(user, board, report, report_error, results) -> None:
-    def build() -> bytes:
-        html = briefing.build_html(
-            board,
-            report,
-            results,
-            report_error=report_error,
-            venue_point=_venue_point((board.event or {}).get("venue")),
-            data_as_of=services.data_as_of(services.get_engine()),
-            synthetic=services.get_facts().synthetic,
-            generated_by=user.display_name,
+def briefing_bytes(user, board, report, report_error, results) -> bytes:
+    """The board's HTML briefing (audited as an export)."""
+    page = briefing.build_html(
+        board,
+        report,
+        results,
+        report_error=report_error,
+        venue_point=_venue_point((board.event or {}).get("venue")),
+        data_as_of=services.data_as_of(services.get_engine()),
+        synthetic=services.get_facts().synthetic,
+        generated_by=user.display_name,
+    )
+    try:
+        services.get_store().audit(
+            user, "export", "board", board.id, {"format": "html", "title": board.title}
         )
-        try:
-            services.get_store().audit(user, "export", "board", board.id, {"format": "html", "title": board.title})
-        except Exception:
-            log.exception("auditing the export failed")
-        return html.encode("utf-8")
+    except Exception:
+        log.exception("auditing the export failed")
+    return page.encode("utf-8")
+
+
+def _export(user, board, report, report_error, results) -> None:
+    def build() -> bytes:  # runs only when the button is clicked
+        return briefing_bytes(user, board, report, report_error, results)
 
     name = re.sub(r"[^A-Za-z0-9]+", "-", board.title).strip("-")[:60] or "board"
     st.download_button(
@@ -734,13 +811,20 @@ def _actions(user, board, report, report_error, results) -> None:
         _share_panel(user, board)
         _duplicate_panel(user, board)
         _export(user, board, report, report_error, results)
-        st.button("Refresh", icon=":material/refresh:", key="board_refresh",
-                  help="Reload the saved board and re-run every tile", on_click=_refresh, args=(board.id,))
+        st.button(
+            "Refresh",
+            icon=":material/refresh:",
+            key="board_refresh",
+            help="Reload the saved board and re-run every tile",
+            on_click=_refresh,
+            args=(board.id,),
+        )
         if board.can_manage:
             with st.popover("Delete", icon=":material/delete:", key="board_delete"):
                 st.write("Delete this board for everyone it is shared with?")
-                st.button("Delete board", type="primary", key="board_delete_go", on_click=_delete,
-                          args=(board.id,))
+                st.button(
+                    "Delete board", type="primary", key="board_delete_go", on_click=_delete, args=(board.id,)
+                )
 
 
 def _refresh(board_id: str) -> None:
@@ -778,7 +862,9 @@ def show_board(user, board_id: str) -> None:
         _summary(report, report_error)
     _notes(board)
     if not board.tiles:
-        st.info("No tiles yet. Add answers from the Ask page with “Add to board”.", icon=":material/add_chart:")
+        st.info(
+            "No tiles yet. Add answers from the Ask page with “Add to board”.", icon=":material/add_chart:"
+        )
     for index, result in enumerate(results):
         _tile(board, result, report, report_error, index)
 
@@ -799,8 +885,11 @@ def list_boards(user) -> None:
             left, right = st.columns([5, 1], vertical_alignment="center")
             left.markdown(f"**{_md_escape(board.title)}**")
             owner = "yours" if board.owner == user.username else f"{board.owner}'s · you are {board.access}"
-            left.caption(" · ".join(p for p in (briefing.event_line(board.event), f"{len(board.tiles)} tiles",
-                                                owner) if p))
+            left.caption(
+                " · ".join(
+                    p for p in (briefing.event_line(board.event), f"{len(board.tiles)} tiles", owner) if p
+                )
+            )
             right.button("Open", key=f"board_open_{board.id}", on_click=_open_from_list, args=(board.id,))
 
 
@@ -850,7 +939,12 @@ def _do_add(reply, key: str) -> None:
 def add_to_board_control(reply, *, key: str) -> None:
     """An "Add to board" popover under an answer (nothing for refusals or when signed out)."""
     user = current_user()
-    if user is None or reply is None or getattr(reply, "error", None) or getattr(reply, "intent", None) is None:
+    if (
+        user is None
+        or reply is None
+        or getattr(reply, "error", None)
+        or getattr(reply, "intent", None) is None
+    ):
         return
     try:
         boards = [b for b in services.get_store().list_boards(user) if b.can_edit]
@@ -876,5 +970,9 @@ def add_to_board_control(reply, *, key: str) -> None:
         kind, text, board_id = message
         getattr(st, kind)(text)
         if board_id:
-            st.page_link("pages/boards.py", label="Open the board", icon=":material/dashboard:",
-                         query_params={"board": board_id})
+            st.page_link(
+                "pages/boards.py",
+                label="Open the board",
+                icon=":material/dashboard:",
+                query_params={"board": board_id},
+            )

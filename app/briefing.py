@@ -103,7 +103,9 @@ def hour_figure(report) -> go.Figure:
     hours = [f"{int(h):02d}:00" for h in frame["hour"]]
     fig = go.Figure(
         [
-            go.Bar(x=hours, y=frame["per_event_day"].round(2), name="Past event days", marker_color=EVENT_COLOUR),
+            go.Bar(
+                x=hours, y=frame["per_event_day"].round(2), name="Past event days", marker_color=EVENT_COLOUR
+            ),
             go.Bar(
                 x=hours,
                 y=frame["per_baseline_day"].round(2),
@@ -144,7 +146,9 @@ def _hbar(labels: list[str], values: list, x: str, number: str = ",.0f") -> go.F
 
 def streets_figure(report) -> go.Figure:
     frame = report.streets
-    return _hbar([str(s) for s in frame["location"]], frame["event_count"].tolist(), "Crimes in event windows")
+    return _hbar(
+        [str(s) for s in frame["location"]], frame["event_count"].tolist(), "Crimes in event windows"
+    )
 
 
 def outcomes_figure(report) -> go.Figure:
@@ -297,7 +301,9 @@ def _table_html(frame: pd.DataFrame) -> str:
             cells.append(f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     more = (
-        f'<p class="muted">Showing {MAX_TABLE_ROWS} of {len(frame):,} rows.</p>' if len(frame) > MAX_TABLE_ROWS else ""
+        f'<p class="muted">Showing {MAX_TABLE_ROWS} of {len(frame):,} rows.</p>'
+        if len(frame) > MAX_TABLE_ROWS
+        else ""
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
 
@@ -324,7 +330,9 @@ def _markdown(text: str) -> str:
 
 
 def _figure_html(fig: go.Figure) -> str:
-    return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False, "responsive": True})
+    return fig.to_html(
+        full_html=False, include_plotlyjs=False, config={"displaylogo": False, "responsive": True}
+    )
 
 
 def _reply_html(reply) -> str:

@@ -169,7 +169,10 @@ def pin_control(reply, *, key: str, source: str = "ask") -> None:
         kind, text = message
         getattr(st, kind)(text)
         if kind == "success":
-            st.page_link("pages/dashboards.py", label="Open dashboards", icon=":material/dashboard:")
+            try:
+                st.page_link("pages/dashboards.py", label="Open dashboards", icon=":material/dashboard:")
+            except Exception:  # outside main.py's navigation (a test page): no link
+                pass
 
 
 # ---- running tiles -----------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ def pages() -> list:
     """The app's pages, Ask first; later issues add Boards, Dashboards, Audit."""
     return [
         st.Page(PAGES / "ask.py", title="Ask", icon=":material/search:", default=True),
+        st.Page(PAGES / "plan.py", title="Plan an event", icon=":material/event:"),
+        st.Page(PAGES / "boards.py", title="Boards", icon=":material/space_dashboard:"),
         st.Page(PAGES / "dashboards.py", title="Dashboards", icon=":material/dashboard:"),
         st.Page(PAGES / "about.py", title="About the data", icon=":material/info:"),
         st.Page(PAGES / "account.py", title="My account", icon=":material/person:"),

@@ -150,6 +150,8 @@ def render_reply(reply, *, key: str, compact: bool = False) -> None:
     frame = reply.frame
     if frame is None or frame.empty:
         st.info("No records match this question. Try a wider period or area.", icon=":material/search_off:")
+        if reply.chart == "map" and frame is not None:
+            _map(reply, key, compact)  # still show where was looked at
         if reply.sql:
             with st.expander("SQL"):
                 st.code(pretty_sql(reply.sql), language="sql")

@@ -133,30 +133,52 @@ def check_sql(sql: str, *, row_cap: int = 100_000) -> str:
     if shadowed := ctes & WAREHOUSE_TABLES:
         raise GuardError(f"a WITH clause may not reuse the table name {sorted(shadowed)[0]!r}")
     for table in root.find_all(exp.Table):
-        _check_table(table, ctes)
+        _check_table(table)
 
     _cap_rows(root, row_cap)
     return root.sql(dialect="duckdb", comments=False)
 
 
 def _check_source(node: exp.Expression) -> None:
+    """FROM, JOIN and LATERAL may only name a table, a subquery, VALUES or UNNEST."""
     source = node.this
-    if isinstance(node, exp.Lateral):
-        ok = isinstance(source, exp.Subquery)
-    else:
-        ok = isinstance(source, _SOURCES) or isinstance(source, exp.Lateral)
-    if not ok or (isinstance(source, exp.Table) and not isinstance(source.this, exp.Identifier)):
+    allowed = (exp.Subquery,) if isinstance(node, exp.Lateral) else (*_SOURCES, exp.Lateral)
+    if not isinstance(source, allowed) or (
+        isinstance(source, exp.Table) and not isinstance(source.this, exp.Identifier)
+    ):
         raise GuardError("reading files or calling table functions is not allowed")
 
 
-def _check_table(table: exp.Table, ctes: set[str]) -> None:
+def _check_table(table: exp.Table) -> None:
     if not isinstance(table.this, exp.Identifier) or not table.name:
         raise GuardError("reading files or calling table functions is not allowed")
     if table.catalog or table.db.lower() not in ("", "main"):
         raise GuardError(f"only the warehouse tables can be queried, not {table.sql('duckdb')}")
     name = table.name.lower()
-    if name not in WAREHOUSE_TABLES and not (name in ctes and not table.db):
+    if name not in WAREHOUSE_TABLES and not (not table.db and name in _ctes_in_scope(table)):
         raise GuardError(f"unknown table {table.name!r}")
+
+
+def _ctes_in_scope(table: exp.Table) -> set[str]:
+    """CTE names that `table` can see: DuckDB looks any other name up as a Python variable.
+
+    Inside the i-th CTE of a WITH only the earlier ones are visible (and itself, if RECURSIVE).
+    """
+    names: set[str] = set()
+    child, node = table, table.parent
+    while node is not None:
+        if isinstance(node, exp.With):
+            ctes = node.expressions
+            i = next(k for k, cte in enumerate(ctes) if cte is child)
+            visible = ctes[: i + 1] if node.args.get("recursive") else ctes[:i]
+            names.update(cte.alias_or_name.lower() for cte in visible)
+        elif isinstance(node, exp.Query):
+            # the arg is "with_" in sqlglot 30 and "with" in older versions
+            with_ = node.args.get("with_") or node.args.get("with")
+            if with_ is not None and with_ is not child:
+                names.update(cte.alias_or_name.lower() for cte in with_.expressions)
+        child, node = node, node.parent
+    return names
 
 
 def _check_function(func: exp.Func) -> None:

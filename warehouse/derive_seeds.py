@@ -155,10 +155,12 @@ def simplify(ring: list[list[float]], tol: float) -> list[list[float]]:
         i, j = stack.pop()
         (x0, y0), (x1, y1) = ring[i], ring[j]
         dx, dy = x1 - x0, y1 - y0
-        norm = math.hypot(dx, dy) or 1e-12
+        norm = math.hypot(dx, dy)
         best, idx = 0.0, -1
         for k in range(i + 1, j):
-            d = abs(dy * (ring[k][0] - x0) - dx * (ring[k][1] - y0)) / norm
+            px, py = ring[k][0] - x0, ring[k][1] - y0
+            # distance to the chord, or to its start when the chord is a closed ring's seam
+            d = abs(dy * px - dx * py) / norm if norm else math.hypot(px, py)
             if d > best:
                 best, idx = d, k
         if best > tol:
@@ -183,7 +185,7 @@ def derive_boroughs(geo: Path) -> int:
         lon = sum(p[0] * p[1] for p in parts) / area
         lat = sum(p[0] * p[2] for p in parts) / area
         shape[f["properties"]["LAD22CD"]] = (round(area, 2), round(lat, 6), round(lon, 6))
-        f["geometry"]["coordinates"] = [[simplify(r, 0.0004) for r in poly] for poly in rings]
+        f["geometry"]["coordinates"] = [[simplify(r, 0.0002) for r in poly] for poly in rings]
         f["geometry"]["type"] = "MultiPolygon"
     with open(SEEDS / "boroughs.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))

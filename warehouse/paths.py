@@ -22,3 +22,8 @@ def warehouse_path() -> Path:
 def state_path() -> Path:
     """The state store (users, boards, audit): $UB_STATE or data/state.sqlite (relative to the repo root)."""
     return _resolve(os.environ.get("UB_STATE") or "data/state.sqlite")
+
+
+def borough_outlines_path() -> Path:
+    """Simplified GeoJSON outlines of the 33 London authorities (properties: borough, borough_code)."""
+    return SEEDS_DIR / "borough_outlines.geojson"

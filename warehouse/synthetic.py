@@ -275,7 +275,7 @@ def generate(
     order = np.flatnonzero(keep)[np.argsort(ts[keep], kind="stable")]
     type_idx, point_idx, ts = type_idx[order], point_idx[order], ts[order]
     outcome = sample_outcomes(type_idx, ts, outcome_names, outcome_cum, rng)
-    write_crimes(con, seed, type_idx, point_idx, ts, outcome, points, lsoas, outcome_names, step)
+    write_crimes(con, seed, type_idx, point_idx, ts, outcome, points, lsoas, outcome_names)
     step("crimes written")
     return len(ts)
 
@@ -295,7 +295,7 @@ def sample_outcomes(type_idx, ts, names: list[str], cum: np.ndarray, rng: np.ran
     return outcome
 
 
-def write_crimes(con, seed, type_idx, point_idx, ts, outcome, points, lsoas, outcome_names, step) -> None:
+def write_crimes(con, seed, type_idx, point_idx, ts, outcome, points, lsoas, outcome_names) -> None:
     """Insert the (time-sorted) rows month by month, so memory stays flat at any --scale."""
     pdim = pa.table(
         {
@@ -312,7 +312,7 @@ def write_crimes(con, seed, type_idx, point_idx, ts, outcome, points, lsoas, out
     for name, table in (("gen_points", pdim), ("gen_types", tdim), ("gen_outcomes", odim)):
         con.register(name, table)
     bounds = np.searchsorted(ts, np.append(MONTHS.to_numpy(), END).astype("datetime64[s]"))
-    for m, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
         rows = pa.table(
             {
                 "rid": np.arange(lo, hi, dtype=np.int64),
@@ -341,8 +341,6 @@ def write_crimes(con, seed, type_idx, point_idx, ts, outcome, points, lsoas, out
             """
         )
         con.unregister("gen_rows")
-        if hasattr(step, "note"):
-            step.note(f"writing {MONTHS[m]:%b %Y}")
     for name in ("gen_points", "gen_types", "gen_outcomes"):
         con.unregister(name)
 

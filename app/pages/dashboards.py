@@ -208,7 +208,7 @@ def _settings(dashboard) -> None:
     if not dashboard.can_manage:
         return
     st.divider()
-    st.markdown("**Share**")
+    st.caption("Share with a user or a team (BCU)")
     store = services.get_store()
     user = session.current_user()
     kind = st.radio("With", ["user", "team"], format_func=str.capitalize, horizontal=True, key="dash_share_kind")
@@ -234,25 +234,49 @@ def _settings(dashboard) -> None:
     st.button("Delete dashboard", on_click=_delete, args=(dashboard,), key="dash_delete_go", icon=":material/delete:")
 
 
+def _tile_change(action, *args, **kwargs) -> None:
+    """A tile-menu callback: change the store, then rerun the whole page (see _tile_menu)."""
+    S["dash_tile_changed"] = _act(action, *args, **kwargs)
+
+
 def _tile_menu(dashboard, pin, index: int) -> None:
-    """Rename, move and remove; each change reruns the whole page so everything shows the new version."""
+    """Rename, move and remove. A change reruns the whole page, so everything shows the new version."""
     store = services.get_store()
     user = session.current_user()
+    common = (user, dashboard.id, pin.id)
     with st.popover("", icon=":material/more_vert:", key=f"tile-menu-{pin.id}", help="Tile menu"):
-        title = st.text_input("Title", value=pin.title, key=f"tile-title-{pin.id}", max_chars=200)
-        changed = False
-        if st.button("Rename", key=f"tile-rename-{pin.id}"):
-            changed = _act(store.update_pin, user, dashboard.id, pin.id, dashboard.version, title=title)
+        st.text_input("Title", value=pin.title, key=f"tile-title-{pin.id}", max_chars=200)
+        st.button(
+            "Rename",
+            key=f"tile-rename-{pin.id}",
+            on_click=lambda: _tile_change(
+                store.update_pin, *common, dashboard.version, title=S.get(f"tile-title-{pin.id}") or ""
+            ),
+        )
         earlier, later = st.columns(2)
-        if earlier.button("Move earlier", key=f"tile-up-{pin.id}", disabled=index == 0, icon=":material/arrow_back:"):
-            changed = _act(store.move_pin, user, dashboard.id, pin.id, index - 1, dashboard.version)
-        last = index == len(dashboard.pins) - 1
-        if later.button("Move later", key=f"tile-down-{pin.id}", disabled=last, icon=":material/arrow_forward:"):
-            changed = _act(store.move_pin, user, dashboard.id, pin.id, index + 1, dashboard.version)
-        if st.button("Remove from dashboard", key=f"tile-remove-{pin.id}", icon=":material/delete:"):
-            changed = _act(store.unpin, user, dashboard.id, pin.id, dashboard.version)
-    if changed or S.get("dash_message"):
-        st.rerun()
+        earlier.button(
+            "Move earlier",
+            key=f"tile-up-{pin.id}",
+            disabled=index == 0,
+            icon=":material/arrow_back:",
+            on_click=_tile_change,
+            args=(store.move_pin, *common, index - 1, dashboard.version),
+        )
+        later.button(
+            "Move later",
+            key=f"tile-down-{pin.id}",
+            disabled=index == len(dashboard.pins) - 1,
+            icon=":material/arrow_forward:",
+            on_click=_tile_change,
+            args=(store.move_pin, *common, index + 1, dashboard.version),
+        )
+        st.button(
+            "Remove from dashboard",
+            key=f"tile-remove-{pin.id}",
+            icon=":material/delete:",
+            on_click=_tile_change,
+            args=(store.unpin, *common, dashboard.version),
+        )
 
 
 def _tile(dashboard, pin, index: int, engine, filters: dict) -> list[str]:
@@ -281,6 +305,8 @@ def _tile(dashboard, pin, index: int, engine, filters: dict) -> list[str]:
 
 def _grid(dashboard_id: str, filters: dict) -> None:
     """The tiles (re-run on the auto-refresh interval)."""
+    if S.pop("dash_tile_changed", None) is not None:
+        st.rerun()  # a tile-menu change (or its failure message): redraw the whole page
     user = session.current_user()
     try:
         dashboard = services.get_store().get_dashboard(user, dashboard_id)

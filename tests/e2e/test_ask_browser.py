@@ -33,7 +33,7 @@ def test_near_venue_by_hour_chart(ui):
 
 @pytest.mark.parametrize(
     "question,name",
-    [("map of bicycle theft in Hackney in 2025", "ask-map-hackney"), ("map of robberies near Oxford Circus last month", "ask-map-near")],
+    [("map of bicycle theft in Hackney in 2025", "ask-map-hackney"), ("map of crime near Oxford Circus last month", "ask-map-near")],
 )
 def test_map_questions_draw_a_map(ui, question, name):
     ui.open()

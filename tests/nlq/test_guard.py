@@ -59,6 +59,11 @@ HOSTILE = [
     ("SELECT borough FROM crimes UNION ALL SELECT * FROM secrets", "unknown table"),
     ("WITH crimes AS (SELECT * FROM read_csv('/etc/passwd')) SELECT * FROM crimes", "table functions"),
     ("WITH crimes AS (SELECT 1 AS x) SELECT * FROM crimes", "reuse the table name"),
+    # names outside a CTE's scope would be looked up as Python variables (DuckDB replacement scans)
+    ("SELECT * FROM (WITH df AS (SELECT 1) SELECT * FROM df) AS a, df", "unknown table 'df'"),
+    ("WITH a AS (SELECT * FROM df), df AS (SELECT 1) SELECT * FROM a", "unknown table 'df'"),
+    ("WITH df AS (SELECT * FROM df) SELECT * FROM df", "unknown table 'df'"),
+    ("WITH x AS (SELECT 1) SELECT * FROM main.x", "unknown table 'x'"),
     ("WITH x AS (DELETE FROM crimes RETURNING *) SELECT * FROM x", "not allowed"),
     ("SELECT * INTO copy_of_crimes FROM crimes", "not allowed"),
     ("SELECT * FROM crimes FOR UPDATE", "not allowed"),
@@ -94,6 +99,11 @@ ALLOWED = [
     "SELECT * FROM build_info",
     "SELECT * FROM lsoas",
     "SELECT * FROM crimes WHERE borough = ?",
+    "WITH a AS (SELECT 1 AS n), b AS (SELECT n FROM a) SELECT * FROM b, a",
+    "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 5) SELECT * FROM t",
+    "SELECT * FROM (WITH a AS (SELECT borough FROM crimes) SELECT * FROM a) AS s",
+    "WITH a AS (SELECT 1 AS n) SELECT n FROM a UNION SELECT n FROM a",
+    "SELECT * FROM crimes WHERE month IN (WITH m AS (SELECT max(month) AS x FROM crimes) SELECT x FROM m)",
 ]
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
 from warehouse.connect import connect_readonly
+from warehouse.paths import REPO_ROOT, borough_outlines_path, state_path, warehouse_path
 
 BCUS = {
     "Central West": {"Westminster", "Kensington and Chelsea", "Hammersmith and Fulham"},
@@ -118,3 +120,26 @@ def test_eras_tour_and_carnival_dates(con):
         dt.date(2025, 8, 24),
         dt.date(2025, 8, 25),
     ]
+
+
+def test_borough_outlines_cover_the_33_authorities(con):
+    path = borough_outlines_path()
+    assert path.stat().st_size < 300_000
+    features = json.loads(path.read_text())["features"]
+    names = {f["properties"]["borough"] for f in features}
+    assert names == {b for (b,) in con.execute("SELECT borough FROM boroughs").fetchall()}
+    for f in features:
+        assert f["geometry"]["type"] == "MultiPolygon"
+        for polygon in f["geometry"]["coordinates"]:
+            assert len(polygon[0]) >= 4 and polygon[0][0] == polygon[0][-1]
+
+
+def test_paths_follow_the_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv("UB_WAREHOUSE", raising=False)
+    monkeypatch.delenv("UB_STATE", raising=False)
+    assert warehouse_path() == REPO_ROOT / "data" / "warehouse.duckdb"
+    assert state_path() == REPO_ROOT / "data" / "state.sqlite"
+    monkeypatch.setenv("UB_WAREHOUSE", str(tmp_path / "w.duckdb"))
+    monkeypatch.setenv("UB_STATE", "elsewhere/state.sqlite")
+    assert warehouse_path() == tmp_path / "w.duckdb"
+    assert state_path() == REPO_ROOT / "elsewhere" / "state.sqlite"

@@ -1,0 +1,124 @@
+"""The sign-in gate, the form, lockout, sign-out, demo accounts, role-based pages and SSO mapping."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import services, session
+from tests.accounts.conftest import actions, new_app, sign_in, signed_in
+
+
+def _texts(at) -> str:
+    parts = [e.value for e in (*at.title, *at.markdown, *at.caption, *at.error, *at.info)]
+    return " ".join(str(p) for p in parts)
+
+
+def test_signed_out_sees_only_the_sign_in_form(env):
+    at = new_app().run()
+    assert not at.exception
+    assert at.title[0].value == "Utility Belt"
+    assert at.text_input(key="signin_username") and at.button(key="signin_submit")
+    assert "Ask about crime in London" not in _texts(at)  # the page itself did not run
+    assert not at.sidebar.button  # no sign-out, no page content
+    at.switch_page("pages/dashboards.py").run()  # a deep link is gated too
+    assert at.title[0].value == "Utility Belt" and "Dashboards" not in [t.value for t in at.title]
+
+
+def test_demo_accounts_are_listed_and_created_on_synthetic_data(env, store):
+    at = new_app().run()
+    assert "supervisor-demo" in " ".join(m.value for m in at.markdown)
+    assert {u.username for u in store.list_users()} >= {"officer", "sergeant", "supervisor", "admin"}
+
+
+def test_no_demo_accounts_on_real_data(env, monkeypatch):
+    monkeypatch.setattr(services, "get_facts", lambda: services.Facts(build_info={"source": "police.uk"}))
+    session.ensure_demo_accounts()
+    assert session.demo_accounts() == []
+    assert services.get_store().list_users() == []
+
+
+def test_wrong_password_is_refused_and_audited(env, store):
+    at = sign_in(new_app().run(), "officer", "not-the-password")
+    assert "Wrong username or password" in at.error[0].value
+    assert at.title[0].value == "Utility Belt"
+    assert sign_in(at, "nobody-here", "whatever-1").error[0].value.startswith("Wrong username")
+    admin = store.get_user("admin")
+    assert actions(store, admin, action="sign_in_failed") == ["sign_in_failed", "sign_in_failed"]
+
+
+def test_lockout_message_after_repeated_failures(env, store):
+    at = new_app().run()
+    for _ in range(5):
+        sign_in(at, "sergeant", "wrong-password")
+    assert "Account locked until" in at.error[0].value
+    sign_in(at, "sergeant")  # even the right password waits out the lock
+    assert "Account locked until" in at.error[0].value and at.title[0].value == "Utility Belt"
+
+
+def test_sign_in_shows_who_and_sign_out_forgets(env, store):
+    at = sign_in(new_app().run(), "supervisor")
+    assert at.title[0].value == "Ask about crime in London"
+    assert at.sidebar.markdown[0].value == "**Demo Supervisor**"
+    assert "Supervisor · North West" in at.sidebar.caption[0].value
+    at.sidebar.button(key="sign_out").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Utility Belt" and "user" not in at.session_state
+    user = store.get_user("supervisor")
+    assert actions(store, user, username="supervisor")[:2] == ["sign_out", "sign_in"]
+
+
+def test_query_parameters_survive_sign_in(env, store):
+    at = new_app()
+    at.query_params["q"] = "burglary in Camden by month"
+    at.run()
+    assert "opens once you have signed in" in _texts(at)
+    sign_in(at, "officer")
+    assert at.title[0].value == "Ask about crime in London"
+    assert at.get("plotly_chart"), "the shared question is answered after signing in"
+
+
+def test_audit_page_only_for_supervisors_and_admins(env, store):
+    officer = signed_in("officer")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        officer.switch_page("pages/audit.py")  # not in an officer's navigation
+    officer.switch_page("pages/account.py").run()
+    assert officer.title[0].value == "My account"  # their own history instead
+    for name in ("supervisor", "admin"):
+        at = signed_in(name, "audit")
+        assert at.title[0].value == "Audit log" and at.dataframe
+
+
+def test_disabled_account_is_signed_out_at_once(env, store):
+    at = sign_in(new_app().run(), "officer")
+    store.disable_user(None, "officer")
+    at.run()
+    assert at.title[0].value == "Utility Belt"
+    assert "disabled" in at.error[0].value
+
+
+def test_require_user_stops_a_page_when_signed_out(env):
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        from app import session
+
+        session.require_user()
+        import streamlit as st
+
+        st.write("secret")
+
+    at = AppTest.from_function(page).run()
+    assert at.text_input(key="signin_username") and "secret" not in [m.value for m in at.markdown]
+
+
+def test_sso_maps_email_to_local_account():
+    assert session.sso_username("J.Smith@met.police.uk") == "j.smith"
+    assert session.sso_username("j.smith@met.police.uk", ["met.police.uk"]) == "j.smith"
+    assert session.sso_username("j.smith@evil.example", ["met.police.uk"]) is None
+    assert session.sso_username("not-an-email") is None
+
+
+def test_no_sso_button_without_auth_secrets(env):
+    at = new_app().run()
+    assert not session.sso_configured()
+    assert "Sign in with SSO" not in [b.label for b in at.button]
