@@ -259,6 +259,7 @@ def generate(
             if n.sum() == 0:
                 continue
             month = np.repeat(np.arange(len(MONTHS)), n)
+            # A small floor: an LSOA with no recorded offence of this type in 24 months may still see one.
             w = weights[members, t] + 0.05 * weights[members].sum(axis=1).mean() / len(pf.CRIME_TYPES) + 1e-9
             c = np.cumsum(w)
             lsoa = members[np.minimum(np.searchsorted(c, rng.random(len(month)) * c[-1]), len(c) - 1)]

@@ -40,7 +40,7 @@ def main() -> None:
             st.text_input("Current password", type="password", key="pw_old", autocomplete="current-password")
             st.text_input("New password (at least 8 characters)", type="password", key="pw_new", autocomplete="new-password")
             st.text_input("New password again", type="password", key="pw_again", autocomplete="new-password")
-            st.form_submit_button("Change password", on_click=_change_password)
+            st.form_submit_button("Change password", on_click=_change_password, key="pw_submit")
         message = S.pop("pw_message", None)
         if message:
             getattr(st, message[0])(message[1])
