@@ -147,10 +147,11 @@ def starter_tiles(engine, report, venue: str, radius_m: int, event_name: str | N
 def plan_board(user, venue, day, start, end, radius_m=DEFAULT_RADIUS, event_name=None, title=None):
     """Run the planning report and save a starter board. Raises ValueError (bad venue, no past
     events) or StoreError; returns the new Board."""
-    from nlq.planning import plan_event
-
     engine = services.get_engine()
-    report = plan_event(engine, venue, start, end, int(radius_m), event_name)
+    # the same cached call the board page makes on open, so opening the new board is quick
+    report = _plan(
+        engine, _warehouse_key(), venue, f"{start:%H:%M}", f"{end:%H:%M}", int(radius_m), event_name
+    )
     event = {
         "venue": report.venue,
         "event_name": report.event_name,
@@ -363,9 +364,18 @@ def _summary(report, report_error) -> None:
         if report is None:
             st.warning(report_error, icon=":material/location_off:")
             return
-        lines = report.summary.split("\n")
-        text = "\n".join(line if line.startswith("- ") else line + "\n" for line in lines)
-        st.markdown(text.replace("|", "\\|"))
+        st.markdown(summary_markdown(report.summary))
+
+
+def summary_markdown(summary: str) -> str:
+    """The planning summary as markdown: its "- " lines as a list, every other line a paragraph."""
+    out = []
+    for line in summary.split("\n"):
+        bullet = line.startswith("- ")
+        if out and not (bullet and out[-1].startswith("- ")):
+            out.append("")
+        out.append("- " + _md_escape(line[2:]) if bullet else _md_escape(line))
+    return "\n".join(out)
 
 
 def _notes(board) -> None:
@@ -851,8 +861,8 @@ def show_board(user, board_id: str) -> None:
     S["board_current"] = board_id
     st.title(board.title)
     line = briefing.event_line(board.event)
-    owner = "you" if board.owner == user.username else board.owner
-    st.caption(f"{line} · owner {owner} · you are {board.access}" if line else f"Owner {owner}")
+    who = "Your board" if board.owner == user.username else f"{board.owner}'s board · you are {board.access}"
+    st.caption(f"{line} · {who}" if line else who)
     _show_message()
     _show_conflict(board)
     report, report_error = plan_report(board.event) if (board.event or {}).get("venue") else (None, None)

@@ -33,7 +33,13 @@ PERIODS = {
     "this_year": "This year",
     "last_year": "Last year",
 }
-REFRESH_CHOICES = {0: "Off", 60: "Every minute", 300: "Every 5 minutes", 900: "Every 15 minutes", 3600: "Every hour"}
+REFRESH_CHOICES = {
+    0: "Off",
+    60: "Every minute",
+    300: "Every 5 minutes",
+    900: "Every 15 minutes",
+    3600: "Every hour",
+}
 
 # The supervisor overview: (title, question with {bcu}). Each was checked with engine.ask on the
 # synthetic warehouse: it parses and returns rows.
@@ -137,13 +143,19 @@ def _do_pin(reply, key: str, source: str) -> None:
         S[f"{key}-pin-message"] = ("error", str(exc))
         return
     S[f"{key}-pin-message"] = ("success", f"Pinned to “{dashboard.title}”.")
+    S[f"{key}-pin-target"] = dashboard.id  # pinning again goes to the same dashboard, not a new one
     S["dash_selected"] = dashboard.id
 
 
 def pin_control(reply, *, key: str, source: str = "ask") -> None:
     """A "Pin to dashboard" popover for an answer (nothing for refusals or when signed out)."""
     user = session.current_user()
-    if user is None or reply is None or getattr(reply, "error", None) or getattr(reply, "intent", None) is None:
+    if (
+        user is None
+        or reply is None
+        or getattr(reply, "error", None)
+        or getattr(reply, "intent", None) is None
+    ):
         return
     try:
         dashboards = editable_dashboards(user)
@@ -152,11 +164,13 @@ def pin_control(reply, *, key: str, source: str = "ask") -> None:
         return
     titles = {d.id: d.title for d in dashboards}
     options = [*titles, "__new__"]
+    if S.get(f"{key}-pin-target") not in options:
+        S.pop(f"{key}-pin-target", None)  # that dashboard was deleted or unshared meanwhile
     with st.popover("Pin to dashboard", icon=":material/push_pin:", key=f"{key}-pin"):
         st.selectbox(
             "Dashboard",
             options,
-            format_func=lambda o: "➕ New dashboard…" if o == "__new__" else titles[o],
+            format_func=lambda o: "New dashboard…" if o == "__new__" else titles[o],
             key=f"{key}-pin-target",
         )
         if S.get(f"{key}-pin-target", options[0]) == "__new__":
@@ -217,7 +231,9 @@ def run_pin(engine, pin, filters: dict | None) -> TileRun:
         try:
             intent = Intent.from_dict(pin.intent)
         except (ValueError, TypeError) as exc:
-            return TileRun(None, problem=f"This pin was saved by an older version and can't be rebuilt ({exc}).")
+            return TileRun(
+                None, problem=f"This pin was saved by an older version and can't be rebuilt ({exc})."
+            )
     else:
         reply = engine.ask(pin.question)
         if reply.intent is None:
@@ -253,7 +269,9 @@ def overview_pins(engine, bcu: str) -> tuple[list[dict], list[str]]:
         if reply.error or reply.intent is None:
             failed.append(question)
             continue
-        pins.append({"title": title, "question": question, "intent": reply.intent.to_dict(), "chart": reply.chart})
+        pins.append(
+            {"title": title, "question": question, "intent": reply.intent.to_dict(), "chart": reply.chart}
+        )
     return pins, failed
 
 
@@ -265,7 +283,10 @@ def ensure_overview(user):
         return None
     S["overview_checked"] = user.username
     store = services.get_store()
-    if any(d.system_key == "supervisor_overview" and d.owner == user.username for d in store.list_dashboards(user)):
+    if any(
+        d.system_key == "supervisor_overview" and d.owner == user.username
+        for d in store.list_dashboards(user)
+    ):
         return None
     try:
         pins, failed = overview_pins(services.get_engine(), user.team)
@@ -298,16 +319,29 @@ def audit_filters(prefix: str, *, anyone: bool) -> dict:
     )
     filters["since"] = columns[1].date_input("From", value=None, key=f"{prefix}-since", format="DD/MM/YYYY")
     filters["until"] = columns[2].date_input("To", value=None, key=f"{prefix}-until", format="DD/MM/YYYY")
-    filters["text"] = columns[3].text_input(
-        "Contains", key=f"{prefix}-text", placeholder="words in the question, SQL, ids…", max_chars=200
-    ).strip() or None
+    filters["text"] = (
+        columns[3]
+        .text_input(
+            "Contains", key=f"{prefix}-text", placeholder="words in the question, SQL, ids…", max_chars=200
+        )
+        .strip()
+        or None
+    )
     return filters
+
+
+def _detail_text(detail: dict) -> str:
+    """The detail as JSON, the question's own words first (the store keeps keys sorted)."""
+    import json
+
+    if not detail:
+        return ""
+    first = {k: detail[k] for k in ("text", "what", "title") if k in detail}
+    return json.dumps({**first, **detail}, ensure_ascii=False, default=str)
 
 
 def audit_frame(entries):
     """Audit rows as a table for reading (London time, detail as text)."""
-    import json
-
     import pandas as pd
 
     rows = [
@@ -317,7 +351,7 @@ def audit_frame(entries):
             "Action": e.action,
             "Target": " ".join(x for x in (e.target_kind, e.target_id) if x),
             "OK": e.ok,
-            "Detail": json.dumps(e.detail, ensure_ascii=False, default=str) if e.detail else "",
+            "Detail": _detail_text(e.detail),
         }
         for e in entries
     ]
@@ -344,6 +378,7 @@ def audit_view(prefix: str, *, anyone: bool, limit: int = 1000) -> None:
         audit_frame(entries),
         hide_index=True,
         key=f"{prefix}-table",
+        height=min(600, 40 + 35 * max(len(entries), 1)),
         column_config={"OK": st.column_config.CheckboxColumn("OK", width="small")},
     )
 

@@ -39,6 +39,7 @@ def audit_pages() -> list:
 
 st.set_page_config(page_title="Utility Belt · London crime", page_icon="🔎", layout="wide")
 services.ensure_warehouse()
+services.warm_up()
 user = session.signed_in_user()  # also creates the demo accounts on the synthetic data
 page = st.navigation(pages(), position="sidebar" if user else "hidden")
 session.gate(page)  # signed out: the sign-in form only (the URL and its ?q=/?board= are kept)

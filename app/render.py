@@ -47,14 +47,15 @@ def _number(reply, key: str, compact: bool) -> None:
     value = frame.iloc[0][s.value] if s.value is not None and len(frame) else None
     if hasattr(value, "item"):
         value = value.item()
-    delta, description = _delta(getattr(reply, "context", None) or {})
-    title = reply.intent.describe() if reply.intent is not None else charts.label(s.value)
+    context = getattr(reply, "context", None) or {}
+    delta, description = _delta(context)
     st.metric(
-        title,
+        charts.label(s.value),
         _value_text(value, s.value),
         delta=delta,
-        delta_color="inverse",  # more crime is bad news
+        delta_color="off" if not context.get("change_pct") else "inverse",  # more crime is bad news
         border=not compact,
+        width="content",
         help=description,
     )
 
@@ -84,9 +85,16 @@ def _table(reply, key: str, compact: bool) -> None:
         file_name="answer.csv",
         mime="text/csv",
         icon=":material/download:",
-        on_click="ignore",
+        on_click=_audit_csv,
+        args=(reply.question, len(frame)),
         key=f"{key}-csv",
     )
+
+
+def _audit_csv(question: str, rows: int) -> None:
+    from app import dashboards_ui  # imported late: dashboards_ui draws with this module
+
+    dashboards_ui.audit_download("answer_csv", {"question": question, "rows": rows})
 
 
 def _map(reply, key: str, compact: bool) -> None:
@@ -168,10 +176,13 @@ def render_reply(reply, *, key: str, compact: bool = False) -> None:
         st.code(pretty_sql(reply.sql), language="sql", wrap_lines=True)
 
 
-def render_chips(intent, key: str) -> str | None:
-    """The interpretation as removable chips; returns the key of the chip removed, if any."""
+def render_chips(intent, key: str, anchor: date | None = None) -> str | None:
+    """The interpretation as removable chips; returns the key of the chip removed, if any.
+
+    `anchor` (the data's latest month) turns "last month" into "last month (Dec 2025)".
+    """
     removed = None
-    chips = intent.chips() if intent is not None else []
+    chips = (intent.chips(anchor) if anchor else intent.chips()) if intent is not None else []
     if not chips:
         return None
     with st.container(horizontal=True, gap="small", key=f"{key}-chips"):

@@ -45,6 +45,30 @@ def get_engine():
     return _engine_for(str(warehouse_path()))
 
 
+_warming: set[str] = set()
+
+
+def warm_up() -> None:
+    """Open the engine in the background once per process, so the first question is answered fast.
+
+    Opening reads the vocabulary and builds the spaCy pipeline (seconds); doing it while the user
+    is still signing in or typing keeps the first answer within the latency budget.
+    """
+    path = str(warehouse_path())
+    with _build_lock:
+        if path in _warming:
+            return
+        _warming.add(path)
+    threading.Thread(target=_quiet_open, args=(path,), name="engine-warm-up", daemon=True).start()
+
+
+def _quiet_open(path: str) -> None:
+    try:
+        _engine_for(path)
+    except Exception:  # the page opens it again and shows the problem there
+        pass
+
+
 @st.cache_resource(show_spinner=False)
 def _store_for(path: str):
     from app.store import Store
@@ -140,7 +164,9 @@ def ensure_warehouse() -> None:
         from warehouse.build import build_warehouse
 
         with st.status("First start: building the default London warehouse…", expanded=True) as status:
-            st.write("Generating two years of synthetic street-level records. This takes a minute or two, once.")
+            st.write(
+                "Generating two years of synthetic street-level records. This takes a minute or two, once."
+            )
             path.parent.mkdir(parents=True, exist_ok=True)
             build_warehouse(path, progress=False)
             status.update(label="Warehouse ready", state="complete", expanded=False)

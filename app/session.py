@@ -13,6 +13,7 @@ Passwords, lockout and the audit rows for sign-in live in the store (``Store.aut
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 
 import streamlit as st
@@ -183,18 +184,26 @@ def sign_in_form() -> None:
         if demo:
             with st.expander("Demo accounts (built-in synthetic data only)"):
                 rows = [f"| `{n}` | `{p}` | {ROLE_NAMES[r]} | {t or '—'} |" for n, p, r, t in demo]
-                st.markdown("| username | password | role | team (BCU) |\n|---|---|---|---|\n" + "\n".join(rows))
+                st.markdown(
+                    "| username | password | role | team (BCU) |\n|---|---|---|---|\n" + "\n".join(rows)
+                )
 
 
 # ---- single sign-on (st.login, OIDC) ------------------------------------------------------------
 
 
 def sso_configured() -> bool:
-    """True when secrets.toml has an [auth] section (Streamlit's OIDC settings)."""
+    """True when secrets.toml has an [auth] section (Streamlit's OIDC settings) and Authlib,
+    which st.login needs, is installed."""
     try:
-        return "auth" in st.secrets
+        if "auth" not in st.secrets:
+            return False
     except Exception:  # no secrets file at all
         return False
+    if importlib.util.find_spec("authlib") is None:
+        log.warning("secrets.toml has [auth] but Authlib is not installed: SSO is off (pip install Authlib)")
+        return False
+    return True
 
 
 def _sso_user_email() -> str | None:
@@ -267,4 +276,6 @@ def sidebar() -> None:
             st.markdown(f"**{user.display_name}**")
             team = f" · {user.team}" if user.team else ""
             st.caption(f"{ROLE_NAMES.get(user.role, user.role)}{team} · `{user.username}`")
-            st.button("Sign out", icon=":material/logout:", on_click=sign_out, key="sign_out", width="stretch")
+            st.button(
+                "Sign out", icon=":material/logout:", on_click=sign_out, key="sign_out", width="stretch"
+            )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 
 from nlq.timeexpr import TimeWindow
@@ -49,7 +50,7 @@ TIMES_OF_DAY = {"morning": (6, 11), "afternoon": (12, 17), "evening": (18, 21), 
 DAY_TYPES = ("weekend", "weekday")
 WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 CHARTS = ("number", "line", "bar", "map", "table")
-FILTER_KEYS = ("crime_types", "outcomes", "boroughs", "bcus", "venues")
+FILTER_KEYS = ("crime_types", "outcomes", "boroughs", "bcus", "venues", "streets")
 GRAIN_LABELS = {
     "weekday": "day of week",
     "crime_type": "crime type",
@@ -75,6 +76,7 @@ class Intent:
     boroughs: tuple[str, ...] = ()
     bcus: tuple[str, ...] = ()
     venues: tuple[str, ...] = ()
+    streets: tuple[str, ...] = ()  # crimes.location values, e.g. 'On or near Camden High Street'
     radius_m: int = 500
     event: str | None = None  # event name pattern from the vocabulary, e.g. 'Taylor Swift'
     event_category: str | None = None  # e.g. 'football'
@@ -112,6 +114,8 @@ class Intent:
             parts.append(("bcus", _join(b + " BCU" for b in self.bcus)))
         if self.venues:
             parts.append(("venues", f"within {_distance(self.radius_m)} of {_join(self.venues)}"))
+        if self.streets:
+            parts.append(("streets", _join(self.streets)))
         if self.event or self.event_category:
             label = "during " + (self.event or f"{self.event_category} events")
             if self.event_venue and not self.event:
@@ -120,8 +124,9 @@ class Intent:
                 label += f" {self.event_year}"
             parts.append(("event", label))
         if self.time_of_day:
-            lo, hi = TIMES_OF_DAY[self.time_of_day]
-            parts.append(("time_of_day", f"{self.time_of_day} ({lo:02d}:00–{hi:02d}:59)"))
+            lo, hi = hour_span(self.time_of_day)
+            name = "" if self.time_of_day not in TIMES_OF_DAY else self.time_of_day + " "
+            parts.append(("time_of_day", f"{name}({lo:02d}:00–{hi:02d}:59)"))
         if self.day_type:
             parts.append(("day_type", "weekends" if self.day_type == "weekend" else "weekdays"))
         if self.weekdays:
@@ -166,9 +171,9 @@ class Intent:
         """The same question about another place, period or event (board duplication)."""
         out = self
         if venue is not None:
-            out = replace(out, venues=(venue,), boroughs=(), bcus=())
+            out = replace(out, venues=(venue,), boroughs=(), bcus=(), streets=())
         if borough is not None:
-            out = replace(out, boroughs=(borough,), bcus=(), venues=())
+            out = replace(out, boroughs=(borough,), bcus=(), venues=(), streets=())
         if start is not None or end is not None:
             out = out.with_period(start, end)
         if event is not None:
@@ -264,8 +269,8 @@ class Intent:
         bad = [g for g in self.group_by if g not in GRAINS]
         if bad or len(self.group_by) > 3:
             raise ValueError(f"bad group_by {self.group_by!r}")
-        if self.time_of_day is not None and self.time_of_day not in TIMES_OF_DAY:
-            raise ValueError(f"unknown time of day {self.time_of_day!r}")
+        if self.time_of_day is not None:
+            hour_span(self.time_of_day)
         if self.day_type is not None and self.day_type not in DAY_TYPES:
             raise ValueError(f"unknown day type {self.day_type!r}")
         if any(d not in WEEKDAYS for d in self.weekdays):
@@ -282,6 +287,25 @@ class Intent:
             raise ValueError(f"bad share_part {self.share_part!r}")
         if self.measure == "change" and (self.time is None or self.baseline is None):
             raise ValueError("a change needs two periods")
+
+
+def hour_range(lo: int, hi: int) -> str:
+    """A time of day for hours lo..hi inclusive (wrapping past midnight when hi < lo): '22-01'."""
+    return f"{lo:02d}-{hi:02d}"
+
+
+def hour_span(time_of_day: str) -> tuple[int, int]:
+    """First and last hour (inclusive) of a named time of day or an 'HH-HH' range.
+
+    >>> hour_span("night"), hour_span("22-01")
+    ((22, 5), (22, 1))
+    """
+    if time_of_day in TIMES_OF_DAY:
+        return TIMES_OF_DAY[time_of_day]
+    m = re.fullmatch(r"(\d{2})-(\d{2})", time_of_day or "")
+    if not m or int(m[1]) > 23 or int(m[2]) > 23:
+        raise ValueError(f"unknown time of day {time_of_day!r}")
+    return int(m[1]), int(m[2])
 
 
 def _join(items) -> str:

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
-from nlq.intent import TIME_GRAINS, Intent
+from nlq.hours import find_hours
+from nlq.intent import TIME_GRAINS, Intent, hour_range
 from nlq.pipeline import FILLER
 from nlq.refusal import refuse_reason
+from nlq.streets import StreetMatcher
 from nlq.timeexpr import NUMBERS, TimeMatch, TimeWindow, find_times
 from nlq.vocabulary import NOTE_TRIGGERS, NOTES, Vocabulary, fold_accents
 
@@ -44,11 +46,27 @@ PART_MARKERS = {
     "took",
 }
 PLACE_PREPOSITIONS = {"in", "near", "at", "around", "of", "outside", "to", "from"}
+RADIUS_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "half a": 0.5, "half an": 0.5}
 RADIUS = re.compile(
-    r"(?:within|in\s+a|inside|less\s+than|under|up\s+to)?\s*(?P<n>\d+(?:\.\d+)?)\s*"
+    r"(?:within|in\s+a|inside|less\s+than|under|up\s+to)?\s*"
+    r"(?P<n>\d+(?:\.\d+)?|(?<![\w-])(?:half\s+an?|an?|one|two|three)(?=\s))\s*"
     r"(?P<u>m|metres?|meters?|km|kms|kilometres?|kilometers?|miles?|mi)\b(?:\s+(?:radius\s+)?(?:of|from|around))?"
 )
 DEFAULT_PLURAL_TOP = 5
+# American spellings of words the vocabulary holds in British spelling.
+US_SPELLING = {
+    "behavior": "behaviour",
+    "behaviors": "behaviours",
+    "neighborhood": "neighbourhood",
+    "neighborhoods": "neighbourhoods",
+    "offense": "offence",
+    "offenses": "offences",
+    "center": "centre",
+    "theater": "theatre",
+    "meter": "metre",
+    "kilometer": "kilometre",
+}
+_US_WORD = re.compile(r"\b(?:" + "|".join(US_SPELLING) + r")\b")
 
 
 @dataclass
@@ -77,6 +95,7 @@ def normalise(question: str) -> str:
     """
     t = fold_accents(question).lower().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     t = t.replace("&", " and ").replace("–", "-").replace("—", " ")
+    t = _US_WORD.sub(lambda m: US_SPELLING[m.group(0)], t)
     t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
     t = re.sub(r"(\d)(km|kms|m|metres|meters|mi|miles)\b", r"\1 \2", t)
     t = re.sub(r"[?!.]+(\s|$)", " ", t)
@@ -93,6 +112,8 @@ class Parser:
         self.english = english
         self.targets = sorted(_forms(vocab.words()) | {w for w in _keyword_words() if len(w) >= 4})
         self.known = set(self.targets) | FILLER | english | _forms(_keyword_words())
+        self.streets = StreetMatcher(vocab.streets, vocab.phrases)
+        self.known |= {w for name in vocab.streets for w in name.split()}  # never 'corrected' away
 
     # ---- spelling ------------------------------------------------------------------------------
     def correct(self, text: str) -> tuple[str, list[str]]:
@@ -125,6 +146,10 @@ class Parser:
         times = find_times(text, self.vocab.anchor_month)
         radius, radius_span = _radius(text)
         blocked = [(t.start, t.end) for t in times] + ([radius_span] if radius_span else [])
+        hours = find_hours(text, blocked)
+        blocked += [(h.start, h.end) for h in hours]
+        streets = self.streets.find(text, blocked)
+        blocked += [(s.start, s.end) for s in streets]
         masked = text
         for a, b in blocked:  # one opaque token per time/radius span, so no rule can straddle it
             masked = masked[:a] + "_" * (b - a) + masked[b:]
@@ -157,6 +182,10 @@ class Parser:
             intent = self._build(doc, parts, times, radius, event_year, notes)
         except _Refusal as r:
             return ParseResult(None, str(r), notes, self.suggestions())
+        if streets:
+            intent = replace(intent, streets=tuple(dict.fromkeys(s.location for s in streets)))
+        if hours:
+            intent = replace(intent, time_of_day=hour_range(*hours[0].hours))
         place_unknown = [
             t
             for t in unknown
@@ -216,6 +245,20 @@ class Parser:
         def values(p: Part) -> tuple[str, ...]:
             return v.phrases[p.value][1]
 
+        # "robberies in Haringey where the outcome was ...": a relative 'where' after a named thing is no map
+        named = {i for q in parts for i in range(q.start, q.end) if q.label != "MAP"}
+        parts = [
+            p
+            for p in parts
+            if not (
+                p.label == "MAP"
+                and p.text == "where"
+                and p.start > 0
+                and (p.start - 1 in named or doc[p.start - 1].text.startswith("_"))
+            )
+        ]
+        labels = {p.label for p in parts}
+
         crime, excluded, outcomes, boroughs, bcus, venues = [], [], [], [], [], []
         crime_parts = []
         event = category = None
@@ -253,7 +296,12 @@ class Parser:
         if event:
             category = None
 
-        # ---- measure
+        # ---- measure ("% change", "percentage increase": a change, not a share)
+        change_starts = {p.start for p in parts if p.label == "CHANGE"}
+        if any(p.label == "SHARE" for p in parts) and all(
+            p.end in change_starts for p in parts if p.label == "SHARE"
+        ):
+            labels.discard("SHARE")
         measure = "count"
         if "SHARE" in labels:
             measure = "share"
@@ -516,7 +564,8 @@ def _radius(text: str) -> tuple[int | None, tuple[int, int] | None]:
     m = RADIUS.search(text)
     if not m:
         return None, None
-    n, unit = float(m["n"]), m["u"]
+    word = " ".join(m["n"].split())
+    n, unit = float(RADIUS_WORDS.get(word, word)), m["u"]
     if unit.startswith("k"):
         n *= 1000
     elif unit.startswith("mi"):

@@ -48,7 +48,7 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "outcome": ("outcome", "result", "resolution", "outcome category"),
         "location": ("street", "road", "location", "place", "spot"),
-        "lsoa": ("lsoa", "neighbourhood", "small area", "lower super output area"),
+        "lsoa": ("lsoa", "lsoas", "neighbourhood", "small area", "lower super output area", "output area"),
         "venue": ("venue",),
     },
     "TREND": {"month": ("trend", "over time", "time series", "timeline", "trend line")},
@@ -75,6 +75,14 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "CHANGE": {
         "change": (
             "change",
+            "percentage change",
+            "percent change",
+            "per cent change",
+            "percentage increase",
+            "percentage decrease",
+            "percentage rise",
+            "percentage fall",
+            "percentage drop",
             "changed",
             "gone up",
             "go up",
@@ -236,6 +244,8 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
             "after dark",
             "late night",
         ),
+        # after midnight until the morning (an hour range, as nlq.intent.hour_range writes it)
+        "00-05": ("early hours", "small hours", "wee hours", "early hours of the morning"),
     },
     "DAYTYPE": {
         "weekend": ("weekend", "weekends", "saturday and sunday", "saturdays and sundays", "sat and sun"),

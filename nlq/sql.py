@@ -15,7 +15,7 @@ import datetime as dt
 
 from sqlglot import exp
 
-from nlq.intent import TIMES_OF_DAY, WEEKDAYS, Intent
+from nlq.intent import WEEKDAYS, Intent, hour_span
 from nlq.timeexpr import TimeWindow
 
 POINT_COLUMNS = ("latitude", "longitude", "crime_type", "month", "occurred_at", "location", "borough")
@@ -166,12 +166,14 @@ def conditions(i: Intent, skip: frozenset[str] = frozenset()) -> list[tuple[str,
                 exp.and_(_in(exp.column("venue", table="v"), i.venues), _distance() <= lit(i.radius_m)),
             )
         )
+    if i.streets and "streets" not in skip:
+        out.append(("streets", _in(c("location"), i.streets)))
     if i.event or i.event_category:
         out.append(("event", _event_condition(i)))
     if i.time and "time" not in skip:
         out.append(("time", time_condition(i.time)))
     if i.time_of_day:
-        lo, hi = TIMES_OF_DAY[i.time_of_day]
+        lo, hi = hour_span(i.time_of_day)
         cond = (
             _hour().between(lit(lo), lit(hi))
             if lo <= hi

@@ -58,6 +58,21 @@ NUMBERS = {
     "eighteen": 18,
     "twenty-four": 24,
 }
+# Fixed-date days people name ("on Christmas Day 2024"): (month, day).
+HOLIDAYS = {
+    "christmas day": (12, 25),
+    "christmas eve": (12, 24),
+    "boxing day": (12, 26),
+    "new year's eve": (12, 31),
+    "new years eve": (12, 31),
+    "new year's day": (1, 1),
+    "new years day": (1, 1),
+    "valentine's day": (2, 14),
+    "valentines day": (2, 14),
+    "halloween": (10, 31),
+    "bonfire night": (11, 5),
+    "guy fawkes night": (11, 5),
+}
 SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 2)}
 MON = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 YEAR = r"((?:19|20)\d{2})"
@@ -301,6 +316,12 @@ def _since_rel_month(m, anchor):
     return TimeWindow("rel_months", n=2), TimeWindow("rel_months", offset=1)
 
 
+def _holiday(m, anchor):
+    mo, d = HOLIDAYS[" ".join(m["h"].split())]
+    y = int(m["y"]) if m["y"] else _recent(mo, anchor)
+    return TimeWindow("days", dt.date(y, mo, d), dt.date(y, mo, d))
+
+
 def _quarter(m, anchor):
     q = (
         int(m["q"])
@@ -357,7 +378,9 @@ def _named_relative(m, anchor):
     w = " ".join(m.group(0).split())
     if "year" in w or "ytd" in w:
         if re.search(r"\b(last|previous|past)\b", w):
-            return TimeWindow("rel_months", n=12) if "past" in w else TimeWindow("rel_year", offset=-1)
+            # "the past year", "over the last year": the 12 months ending with A; "last year": year(A) - 1
+            rolling = "past" in w or (re.search(r"\bthe\s+last\b", w) and "calendar" not in w)
+            return TimeWindow("rel_months", n=12) if rolling else TimeWindow("rel_year", offset=-1)
         return TimeWindow("rel_year")
     if "month" in w:
         return TimeWindow("rel_months", n=1)
@@ -418,6 +441,15 @@ _RULES = [
     ),
     (_r(rf"(?:since|from)\s+{_g('y', _YEAR)}(?:\s+onwards?)?"), _since_year),
     (_r(r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})"), _iso_day),
+    (
+        _r(
+            r"(?P<h>" + "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in HOLIDAYS) + r")"
+            # "New Year's Eve fireworks" names an event, not the day
+            r"(?!(?:,?\s+(?:of\s+)?(?:19|20)\d{2})?\s+(?:fireworks?|celebrations?|display|party|parties|events?))"
+            rf"(?:,?\s+(?:of\s+)?{_g('y', _YEAR)})?"
+        ),
+        _holiday,
+    ),
     (_r(r"(?P<d>\d{1,2})/(?P<mo>\d{1,2})/(?P<y>\d{2,4})"), _uk_day),
     (_r(rf"(?:the\s+)?{_g('d', _D)}{_ORD}\s+(?:of\s+)?{_g('m', _MON)}(?:,?\s+{_g('y', _YEAR)})?"), _day),
     (_r(rf"{_g('m', _MON)}\s+{_g('d', _D)}{_ORD}(?:,?\s+{_g('y', _YEAR)})?"), _day),

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+STREET_PREFIX = "On or near "
 THEFT_TYPES = ("Bicycle theft", "Other theft", "Shoplifting", "Theft from the person")
 
 # Everyday words for the police.uk categories (DESIGN.md "Vocabulary").
@@ -149,12 +150,31 @@ OUTCOME_SYNONYMS: dict[str, tuple[str, ...]] = {
     "Offender given penalty notice": ("penalty notice", "fixed penalty", "penalty notices", "fine", "fined"),
     "Status update unavailable": ("status update unavailable", "status unavailable"),
     "Court result unavailable": ("court result unavailable",),
-    "Further action is not in the public interest": ("further action is not in the public interest",),
+    "Further action is not in the public interest": (
+        "further action is not in the public interest",
+        "further action not in the public interest",
+    ),
     "Further investigation is not in the public interest": (
         "further investigation is not in the public interest",
+        "further investigation not in the public interest",
     ),
-    "Formal action is not in the public interest": ("formal action is not in the public interest",),
-    "Action to be taken by another organisation": ("another organisation", "action by another organisation"),
+    "Formal action is not in the public interest": (
+        "formal action is not in the public interest",
+        "formal action not in the public interest",
+    ),
+    "Action to be taken by another organisation": (
+        "another organisation",
+        "action by another organisation",
+        "another agency",
+    ),
+}
+# Said of several outcomes at once; each phrase stands for every listed outcome present in the data.
+SHARED_OUTCOME_PHRASES = {
+    "not in the public interest": (
+        "Further action is not in the public interest",
+        "Further investigation is not in the public interest",
+        "Formal action is not in the public interest",
+    ),
 }
 
 # Everyday words for event categories; applied only when the category is in the data.
@@ -255,6 +275,10 @@ class Vocabulary:
     crime_types: list[str] = field(default_factory=list)
     outcomes: list[str] = field(default_factory=list)
     venues: dict[str, dict] = field(default_factory=dict)  # name -> {kind, borough}
+    venue_aliases: dict[str, tuple[str, ...]] = field(
+        default_factory=dict
+    )  # name -> nicknames (venues.aliases)
+    streets: dict[str, str] = field(default_factory=dict)  # 'camden high street' -> crimes.location value
     events: list[dict] = field(default_factory=list)  # {name, venue, category, years}
     event_categories: list[str] = field(default_factory=list)
     anchor_month: dt.date = dt.date(2025, 12, 1)
@@ -285,6 +309,16 @@ class Vocabulary:
             "SELECT venue, kind, borough FROM venues ORDER BY venue"
         ).fetchall():
             v.venues[name] = {"kind": kind, "borough": borough}
+        if _has_column(con, "venues", "aliases"):  # optional nicknames column ('Ally Pally')
+            for name, aliases in con.execute("SELECT venue, aliases FROM venues ORDER BY venue").fetchall():
+                v.venue_aliases[name] = tuple(a for a in (aliases or ()) if isinstance(a, str) and a.strip())
+        v.streets = {
+            normalise_phrase(loc[len(STREET_PREFIX) :]): loc
+            for (loc,) in con.execute(
+                "SELECT DISTINCT location FROM crimes WHERE location LIKE 'On or near %' ORDER BY 1"
+            ).fetchall()
+            if "/" not in loc
+        }
         rows = con.execute(
             "SELECT name, venue, category, list(DISTINCT year(starts_at) ORDER BY year(starts_at)) "
             "FROM events GROUP BY name, venue, category ORDER BY name, venue"
@@ -327,6 +361,10 @@ class Vocabulary:
             if o in self.outcomes:
                 for s in syns:
                     self._add(s, "OUTCOME", (o,))
+        for s, outcomes in SHARED_OUTCOME_PHRASES.items():
+            present = tuple(o for o in outcomes if o in self.outcomes)
+            if present:
+                self._add(s, "OUTCOME", present)
         borough_words = {normalise_phrase(b) for b in self.boroughs}
         alias_count: dict[str, set[str]] = {}
         for name in self.venues:
@@ -337,6 +375,10 @@ class Vocabulary:
         for alias, names in alias_count.items():
             if len(names) == 1:
                 self._add(alias, "VENUE", tuple(names))
+        for name, nicknames in self.venue_aliases.items():  # from the data: 'Ally Pally', 'Spurs stadium'
+            for alias in nicknames:
+                if normalise_phrase(alias) not in borough_words:
+                    self._add(alias, "VENUE", (name,))
         parts: dict[str, set[str]] = {}
         for e in self.events:
             for p in event_name_parts(e["name"]):
@@ -346,6 +388,8 @@ class Vocabulary:
             if key in self.phrases and self.phrases[key][0] in ("BOROUGH", "VENUE", "CRIME", "BCU"):
                 continue
             self._add(p, "EVENT", (p,))
+            if " v " in p:  # 'Arsenal v Liverpool' is also typed 'Arsenal vs Liverpool'
+                self._add(p.replace(" v ", " vs "), "EVENT", (p,))
         for c in self.event_categories:
             self._add(c, "EVENTCAT", (c,))
             for s in CATEGORY_SYNONYMS.get(c, ()):
@@ -373,6 +417,10 @@ class Vocabulary:
     def words(self) -> set[str]:
         """Every single word that appears in some phrase (for spelling correction)."""
         return {w for p in self.phrases for w in p.split()}
+
+
+def _has_column(con, table: str, column: str) -> bool:
+    return any(r[0] == column for r in con.execute(f"DESCRIBE {table}").fetchall())
 
 
 def normalise_phrase(text: str) -> str:
@@ -427,9 +475,17 @@ def event_name_parts(name: str) -> list[str]:
     base = re.sub(r"\([^)]*\)|\b(19|20)\d{2}\b|'\d{2}\b", " ", name)
     base = " ".join(base.split())
     out = [base]
+    for fixture in re.split(r"\s*(?:\||:| - | – )\s*", base):  # 'Arsenal v Liverpool' as a whole
+        if re.search(r" vs?\.? ", fixture):
+            out.append(fixture.strip())
     for piece in re.split(r"\s*(?:\||:| - | – | v | vs\.? )\s*", base):
         piece = piece.strip()
         out.append(piece)
+        words = piece.split(" ")
+        if len(words) >= 3 and sum(ch.isupper() for ch in words[0]) >= 2:
+            out.append(
+                " ".join(words[1:])
+            )  # without a brand or acronym: 'TCS London Marathon' -> 'London Marathon'
         if piece.lower().startswith("the "):
             piece = piece[4:]
             out.append(piece)

@@ -52,7 +52,8 @@ def main() -> None:
         )
     else:
         st.success(
-            "**Real police.uk records.** " + (note or "Imported from data.police.uk street-level files.")
+            "**Real police.uk records.** "
+            + (note or "Imported from data.police.uk street-level files.")
             + " police.uk gives the month of each crime, not the time of day, and locations are anonymised "
             "to a nearby point.",
             icon=":material/verified:",
@@ -61,15 +62,17 @@ def main() -> None:
     st.markdown(
         "One row per recorded crime or anti-social behaviour incident, as in the data.police.uk street-level "
         "files: month, approximate location (a snap point such as *On or near High Street*), LSOA, borough, "
-        "one of the 14 police.uk crime categories and the last outcome. Reference tables list the 33 London "
-        "boroughs (with BCU and Census 2021 population), venues and planned events."
+        "one of the 14 police.uk crime categories and the last outcome. Reference tables list the 32 London "
+        "boroughs and the City of London (with BCU and Census 2021 population), venues and planned events."
     )
     st.subheader("Sources")
     st.markdown(SOURCES)
     if info:
         with st.expander("Build record"):
             st.dataframe(
-                [{"item": k, "value": str(v)} for k, v in info.items()], hide_index=True, key="about_build_info"
+                [{"item": k, "value": str(v)} for k, v in info.items()],
+                hide_index=True,
+                key="about_build_info",
             )
 
 

@@ -30,7 +30,9 @@ def main() -> None:
     user = session.require_user()
     st.title("My account")
     team = f" · team (BCU) {user.team}" if user.team else ""
-    st.caption(f"{user.display_name} · `{user.username}` · {session.ROLE_NAMES.get(user.role, user.role)}{team}")
+    st.caption(
+        f"{user.display_name} · `{user.username}` · {session.ROLE_NAMES.get(user.role, user.role)}{team}"
+    )
     history, password = st.tabs(["My history", "Password"])
     with history:
         st.caption("Everything you have done in Utility Belt, newest first. Supervisors can see this too.")
@@ -38,7 +40,12 @@ def main() -> None:
     with password:
         with st.form("pw_form", border=False):
             st.text_input("Current password", type="password", key="pw_old", autocomplete="current-password")
-            st.text_input("New password (at least 8 characters)", type="password", key="pw_new", autocomplete="new-password")
+            st.text_input(
+                "New password (at least 8 characters)",
+                type="password",
+                key="pw_new",
+                autocomplete="new-password",
+            )
             st.text_input("New password again", type="password", key="pw_again", autocomplete="new-password")
             st.form_submit_button("Change password", on_click=_change_password, key="pw_submit")
         message = S.pop("pw_message", None)

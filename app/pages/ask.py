@@ -6,7 +6,7 @@ import logging
 
 import streamlit as st
 
-from app import render, services, share
+from app import boards_ui, dashboards_ui, render, services, share
 
 MAX_CHARS = 500
 HISTORY = 8
@@ -30,7 +30,8 @@ def _say(kind: str, text: str) -> None:
 
 
 def _show(reply, *, refined: bool) -> None:
-    """Make `reply` the current answer and point the URL at it."""
+    """Make `reply` the current answer, audit it and point the URL at it."""
+    dashboards_ui.audit_question(reply)
     S["ask_reply"] = reply
     S["ask_refined"] = refined
     S["ask_message"] = None
@@ -87,7 +88,9 @@ def _follow_up() -> None:
     text = " ".join((S.get("ask_followup") or "").split())
     S["ask_followup"] = ""
     if not text or current is None or current.intent is None:
-        S["ask_followup_message"] = "Type a follow-up such as “what about Hackney?”, “by month” or “as a map”."
+        S["ask_followup_message"] = (
+            "Type a follow-up such as “what about Hackney?”, “by month” or “as a map”."
+        )
         return
     if len(text) > MAX_CHARS:
         S["ask_followup_message"] = f"Please keep follow-ups under {MAX_CHARS} characters."
@@ -220,15 +223,19 @@ def _answer(reply, engine) -> None:
         _refusal(reply)
         render.render_notes(reply)
         return
-    st.subheader(reply.intent.describe() if reply.intent is not None else reply.question)
+    anchor = services.data_as_of(engine)
+    st.subheader(reply.intent.describe(anchor) if reply.intent is not None else reply.question)
     st.caption("How I read it (✕ removes a part and asks again)")
-    removed = render.render_chips(reply.intent, key="ask")
+    removed = render.render_chips(reply.intent, key="ask", anchor=anchor)
     if removed:
         _remove_chip(removed)
         st.rerun()
     render.render_notes(reply)
     render.render_reply(reply, key="ask")
     render.footer(reply, services.data_as_of(engine), facts.synthetic)
+    with st.container(horizontal=True, gap="small"):
+        boards_ui.add_to_board_control(reply, key="ask-board")
+        dashboards_ui.pin_control(reply, key="ask-pin")
     with st.form("followup_form", border=False, enter_to_submit=True):
         box, button = st.columns([10, 1], vertical_alignment="bottom")
         box.text_input(
@@ -248,7 +255,9 @@ def main() -> None:
     engine = services.get_engine()
     _open_share_link()
     st.title("Ask about crime in London")
-    st.caption("Type a question in plain English. You'll see how it was understood, the answer and the SQL behind it.")
+    st.caption(
+        "Type a question in plain English. You'll see how it was understood, the answer and the SQL behind it."
+    )
     _question_box()
     _message()
     _recent()

@@ -90,13 +90,21 @@ def _load_widgets(dashboard, engine) -> None:
 def _save_filters(dashboard) -> None:
     if dashboard.can_edit:
         user = session.current_user()
-        _act(services.get_store().update_dashboard, user, dashboard.id, dashboard.version, filters=_filters_from_widgets())
+        _act(
+            services.get_store().update_dashboard,
+            user,
+            dashboard.id,
+            dashboard.version,
+            filters=_filters_from_widgets(),
+        )
 
 
 def _save_refresh(dashboard) -> None:
     user = session.current_user()
     seconds = int(S.get("dash_refresh") or 0)
-    _act(services.get_store().update_dashboard, user, dashboard.id, dashboard.version, refresh_seconds=seconds)
+    _act(
+        services.get_store().update_dashboard, user, dashboard.id, dashboard.version, refresh_seconds=seconds
+    )
 
 
 def _create() -> None:
@@ -113,7 +121,13 @@ def _create() -> None:
 
 def _rename(dashboard) -> None:
     title = S.get("dash_rename") or ""
-    _act(services.get_store().update_dashboard, session.current_user(), dashboard.id, dashboard.version, title=title)
+    _act(
+        services.get_store().update_dashboard,
+        session.current_user(),
+        dashboard.id,
+        dashboard.version,
+        title=title,
+    )
 
 
 def _share(dashboard) -> None:
@@ -211,7 +225,9 @@ def _settings(dashboard) -> None:
     st.caption("Share with a user or a team (BCU)")
     store = services.get_store()
     user = session.current_user()
-    kind = st.radio("With", ["user", "team"], format_func=str.capitalize, horizontal=True, key="dash_share_kind")
+    kind = st.radio(
+        "With", ["user", "team"], format_func=str.capitalize, horizontal=True, key="dash_share_kind"
+    )
     if kind == "user":
         names = [u.username for u in store.directory(user) if u.username != dashboard.owner]
         st.selectbox("User", names, key="dash_share_user")
@@ -231,7 +247,13 @@ def _settings(dashboard) -> None:
         )
     st.divider()
     st.checkbox("Yes, delete this dashboard", key="dash_delete_sure")
-    st.button("Delete dashboard", on_click=_delete, args=(dashboard,), key="dash_delete_go", icon=":material/delete:")
+    st.button(
+        "Delete dashboard",
+        on_click=_delete,
+        args=(dashboard,),
+        key="dash_delete_go",
+        icon=":material/delete:",
+    )
 
 
 def _tile_change(action, *args, **kwargs) -> None:
@@ -294,12 +316,16 @@ def _tile(dashboard, pin, index: int, engine, filters: dict) -> list[str]:
                 return []
             if run.ignored:
                 names = " and ".join("area" if k == "area" else "period" for k in run.ignored)
-                st.caption(f":material/filter_alt_off: Ignores the dashboard's {names} filter (not possible here)")
+                st.caption(
+                    f":material/filter_alt_off: Ignores the dashboard's {names} filter (not possible here)"
+                )
             render.render_reply(run.reply, key=f"tile-{pin.id}", compact=True)
             return run.ignored
         except Exception:
             log.exception("tile %s failed", pin.id)
-            st.error("This tile could not be drawn. The rest of the dashboard is fine.", icon=":material/error:")
+            st.error(
+                "This tile could not be drawn. The rest of the dashboard is fine.", icon=":material/error:"
+            )
             return []
 
 
@@ -315,12 +341,18 @@ def _grid(dashboard_id: str, filters: dict) -> None:
         return
     engine = services.get_engine()
     now = datetime.now(LONDON)
-    every = ui.REFRESH_CHOICES.get(dashboard.refresh_seconds or 0, "")
+    seconds = dashboard.refresh_seconds or 0
+    every = ui.REFRESH_CHOICES.get(seconds, f"every {seconds} seconds")
     note = f" · refreshes {every.lower()}" if dashboard.refresh_seconds else ""
-    st.caption(f":material/refresh: Refreshed at {now:%H:%M:%S}{note} · data as of {render.month_label(engine.data_as_of)}")
+    st.caption(
+        f":material/refresh: Refreshed at {now:%H:%M:%S}{note} · data as of {render.month_label(engine.data_as_of)}"
+    )
     summary = st.empty()
     if not dashboard.pins:
-        st.info("No tiles yet. Ask a question, then use **Pin to dashboard** under the answer.", icon=":material/push_pin:")
+        st.info(
+            "No tiles yet. Ask a question, then use **Pin to dashboard** under the answer.",
+            icon=":material/push_pin:",
+        )
         return
     ignored: dict[str, list[str]] = {}
     for start in range(0, len(dashboard.pins), 2):
@@ -331,7 +363,10 @@ def _grid(dashboard_id: str, filters: dict) -> None:
                 for kind in _tile(dashboard, pin, index, engine, filters):
                     ignored.setdefault(kind, []).append(pin.title)
     if ignored:
-        lines = [f"{'Area' if k == 'area' else 'Period'} filter ignored by: {', '.join(t)}" for k, t in ignored.items()]
+        lines = [
+            f"{'Area' if k == 'area' else 'Period'} filter ignored by: {', '.join(t)}"
+            for k, t in ignored.items()
+        ]
         summary.caption(":material/filter_alt_off: " + " · ".join(lines))
 
 
@@ -340,7 +375,12 @@ def _audit_view(dashboard_id: str, ok: bool = True, reason: str | None = None) -
         return
     S["dash_viewed"] = dashboard_id
     services.get_store().audit(
-        session.current_user(), "dashboard_view", "dashboard", dashboard_id, {"reason": reason} if reason else None, ok=ok
+        session.current_user(),
+        "dashboard_view",
+        "dashboard",
+        dashboard_id,
+        {"reason": reason} if reason else None,
+        ok=ok,
     )
 
 
@@ -354,8 +394,9 @@ def main() -> None:
     wanted = st.query_params.get("dashboard") or S.get("dash_selected")
     ids = [d.id for d in dashboards]
     if wanted and wanted not in ids:
-        try:
-            store.get_dashboard(user, wanted)
+        try:  # an admin may open anyone's dashboard by its link; others get "not shared with you"
+            dashboards.append(store.get_dashboard(user, wanted))
+            ids.append(wanted)
         except (Forbidden, NotFound) as exc:
             _audit_view(wanted, ok=False, reason=str(exc))
             st.error(f"Can't open that dashboard: {exc}", icon=":material/lock:")
@@ -369,9 +410,14 @@ def main() -> None:
     dashboard = next(d for d in dashboards if d.id == current_id)
     S["dash_selected"] = dashboard.id
     _audit_view(dashboard.id)
-    owner = "yours" if dashboard.access == "owner" else f"shared by {dashboard.owner} · you can {'edit' if dashboard.can_edit else 'view'}"
+    owner = (
+        "yours"
+        if dashboard.access == "owner"
+        else f"shared by {dashboard.owner} · you can {'edit' if dashboard.can_edit else 'view'}"
+    )
     st.subheader(dashboard.title)
-    st.caption(f"{len(dashboard.pins)} tiles · {owner}")
+    count = len(dashboard.pins)
+    st.caption(f"{count} tile{'' if count == 1 else 's'} · {owner}")
     _controls(dashboard, engine)
     filters = _filters_from_widgets()
     if st.button("Refresh now", icon=":material/refresh:", key="dash_refresh_now", type="tertiary"):

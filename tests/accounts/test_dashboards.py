@@ -19,7 +19,9 @@ def _pin(store, user, dashboard, engine, question, title=None):
 
 
 def _tiles(at) -> list[str]:
-    return [m.value.strip("*") for m in at.main.markdown if m.value.startswith("**") and m.value.endswith("**")]
+    return [
+        m.value.strip("*") for m in at.main.markdown if m.value.startswith("**") and m.value.endswith("**")
+    ]
 
 
 # ---- the engine side ---------------------------------------------------------------------------------
@@ -101,8 +103,12 @@ def test_officer_has_no_overview_and_an_empty_state(env, store):
 def test_pin_then_tiles_in_two_columns_and_tile_menu(env, store, engine):
     user = store.get_user("officer")
     board = _pin(store, user, None, engine, "burglary in Camden by month", "Camden burglary")
-    board = _pin(store, user, board, engine, "how many robberies in Westminster last month", "Westminster robbery")
-    board = _pin(store, user, board, engine, "robberies near Oxford Circus by hour last month", "Oxford Circus")
+    board = _pin(
+        store, user, board, engine, "how many robberies in Westminster last month", "Westminster robbery"
+    )
+    board = _pin(
+        store, user, board, engine, "robberies near Oxford Circus by hour last month", "Oxford Circus"
+    )
     at = signed_in("officer", "dashboards")
     assert _tiles(at) == ["Camden burglary", "Westminster robbery", "Oxford Circus"]
 
@@ -218,3 +224,6 @@ def test_pin_control_pins_an_answer(env, store, engine):
     assert dashboard.pins[0].title == "Camden burglary" and dashboard.pins[0].source == "ask"
     assert dashboard.pins[0].intent["boroughs"] == ["Camden"]
     assert actions(store, user, action="pin") == ["pin"]
+    assert at.selectbox(key="ask-pin-target").value == dashboard.id  # the next pin goes there too
+    at.button(key="ask-pin-go").click().run()
+    assert len(store.list_dashboards(user)) == 1 and len(store.list_dashboards(user)[0].pins) == 2

@@ -122,3 +122,27 @@ def test_no_sso_button_without_auth_secrets(env):
     at = new_app().run()
     assert not session.sso_configured()
     assert "Sign in with SSO" not in [b.label for b in at.button]
+
+
+def test_sso_button_when_configured(env, monkeypatch):
+    monkeypatch.setattr(session, "sso_configured", lambda: True)
+    at = new_app().run()
+    assert at.button(key="signin_sso").label == "Sign in with SSO"
+
+
+def test_sso_identity_signs_in_the_matching_local_account(env, store, monkeypatch):
+    monkeypatch.setattr(session, "_sso_user_email", lambda: "supervisor@met.police.uk")
+    at = new_app().run()
+    assert not at.exception and at.title[0].value == "Ask about crime in London"
+    entry = store.search_audit(store.get_user("supervisor"), username="supervisor", action="sign_in")[0]
+    assert entry.detail == {"method": "sso", "email": "supervisor@met.police.uk"}
+
+
+def test_sso_identity_without_a_local_account_is_refused_and_audited(env, store, monkeypatch):
+    monkeypatch.setattr(session, "_sso_user_email", lambda: "stranger@met.police.uk")
+    at = new_app().run()
+    assert at.title[0].value == "Utility Belt"
+    assert "has no usable Utility Belt account" in at.error[0].value
+    at.run()  # not audited again on every rerun
+    failed = store.search_audit(store.get_user("admin"), action="sign_in_failed")
+    assert [e.detail["reason"] for e in failed] == ["sso_no_account"]

@@ -22,10 +22,10 @@ class FakeIntent:
     radius_m: int = 500
     chart: str = "line"
 
-    def describe(self) -> str:
+    def describe(self, anchor=None) -> str:
         return " · ".join(label for _, label in self.parts)
 
-    def chips(self) -> list[Chip]:
+    def chips(self, anchor=None) -> list[Chip]:
         return [Chip(k, label, f"{k} = '{label}'") for k, label in self.parts]
 
     def without(self, key: str) -> FakeIntent:
@@ -37,7 +37,9 @@ class FakeIntent:
     @classmethod
     def from_dict(cls, d: dict) -> FakeIntent:
         try:
-            return cls(parts=tuple(tuple(p) for p in d["parts"]), venues=tuple(d.get("venues", ())), chart=d["chart"])
+            return cls(
+                parts=tuple(tuple(p) for p in d["parts"]), venues=tuple(d.get("venues", ())), chart=d["chart"]
+            )
         except (KeyError, TypeError) as exc:
             raise ValueError("bad intent") from exc
 
@@ -65,7 +67,11 @@ MONTHS = pd.date_range("2024-01-01", "2025-12-01", freq="MS").date
 
 def line_reply() -> FakeReply:
     frame = pd.DataFrame(
-        [(m, b, int(100 + 10 * i + (5 if b == "Camden" else 0))) for i, m in enumerate(MONTHS) for b in ("Camden", "Islington")],
+        [
+            (m, b, int(100 + 10 * i + (5 if b == "Camden" else 0)))
+            for i, m in enumerate(MONTHS)
+            for b in ("Camden", "Islington")
+        ],
         columns=["month", "borough", "crimes"],
     )
     intent = FakeIntent((("crime_type", "Burglary"), ("borough", "Camden, Islington"), ("grain", "by month")))
@@ -80,7 +86,9 @@ def hour_reply() -> FakeReply:
 
 def bar_reply() -> FakeReply:
     frame = pd.DataFrame({"borough": ["Westminster", "Camden", "Hackney"], "crimes": [900, 700, 650]})
-    return FakeReply("top 3 boroughs", FakeIntent((("grain", "by borough"), ("limit", "top 3"))), frame, "bar")
+    return FakeReply(
+        "top 3 boroughs", FakeIntent((("grain", "by borough"), ("limit", "top 3"))), frame, "bar"
+    )
 
 
 def number_reply() -> FakeReply:
@@ -108,7 +116,9 @@ def map_reply(venue: str | None = None) -> FakeReply:
             "occurred_at": pd.Timestamp("2025-06-01 14:30"),
         }
     )
-    intent = FakeIntent((("crime_type", "Bicycle theft"), ("borough", "Hackney")), venues=(venue,) if venue else ())
+    intent = FakeIntent(
+        (("crime_type", "Bicycle theft"), ("borough", "Hackney")), venues=(venue,) if venue else ()
+    )
     return FakeReply("map of bicycle theft in Hackney in 2025", intent, frame, "map")
 
 

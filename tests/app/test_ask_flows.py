@@ -37,7 +37,10 @@ def test_question_gives_chart_chips_footer_and_share_params(at):
     assert at.get("plotly_chart")
     assert at.button(key="ask-chip-borough").label.startswith("Camden, Islington")
     assert any("data as of December 2025" in c.value for c in at.caption)
-    assert at.query_params["q"] in ("compare burglary in Camden and Islington by month", ["compare burglary in Camden and Islington by month"])
+    assert at.query_params["q"] in (
+        "compare burglary in Camden and Islington by month",
+        ["compare burglary in Camden and Islington by month"],
+    )
 
 
 def test_example_button_asks(at):
@@ -50,7 +53,9 @@ def test_example_button_asks(at):
 @pytest.mark.parametrize("question", ["", "   ", "x" * 10_000])
 def test_empty_or_overlong_question_is_explained(at, question):
     _ask(at.run(), question)
-    assert at.warning and ("Type a question" in at.warning[0].value or "characters long" in at.warning[0].value)
+    assert at.warning and (
+        "Type a question" in at.warning[0].value or "characters long" in at.warning[0].value
+    )
     _ask(at, "how many burglaries")  # the page keeps working
     assert at.metric[0].value == "1,234"
 
@@ -85,7 +90,12 @@ def test_share_link_question_is_answered_on_open(at):
 
 @pytest.mark.parametrize(
     "params",
-    [{"i": "garbage"}, {"q": "how many burglaries", "i": "%%%"}, {"q": "x" * 9000}, {"i": share.encode_intent({"a": 1})}],
+    [
+        {"i": "garbage"},
+        {"q": "how many burglaries", "i": "%%%"},
+        {"q": "x" * 9000},
+        {"i": share.encode_intent({"a": 1})},
+    ],
 )
 def test_broken_share_links_give_a_clear_message(at, params):
     for key, value in params.items():

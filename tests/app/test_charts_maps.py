@@ -54,7 +54,9 @@ def test_map_over_london_has_density_points_and_context():
 
 
 def test_near_venue_map_is_centred_on_the_venue_with_its_radius():
-    deck = maps.deck(fakes.map_reply("Oxford Circus").frame, venues=[("Oxford Circus", 51.5152, -0.1418)], radius_m=500)
+    deck = maps.deck(
+        fakes.map_reply("Oxford Circus").frame, venues=[("Oxford Circus", 51.5152, -0.1418)], radius_m=500
+    )
     layers = _layers(deck)
     assert layers["radius"]["getRadius"] == 500.0 and layers["radius"]["radiusUnits"] == "meters"
     assert layers["venue-name"]["data"][0]["title"] == "Oxford Circus"

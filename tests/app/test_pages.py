@@ -27,8 +27,17 @@ def _ask(at, question):
     return at
 
 
-def test_main_opens_on_the_ask_page_and_about_works(env):
+def test_main_gates_then_opens_on_the_ask_page_and_about_works(env, tmp_path):
+    from app.auth import seed_demo_accounts
+    from app.store import Store
+
     at = AppTest.from_file(str(APP / "main.py"), default_timeout=60).run()
+    assert not at.exception
+    assert any(b.label == "Sign in" for b in at.button)  # signed out: the sign-in form only
+    store = Store(tmp_path / "state.sqlite")
+    seed_demo_accounts(store)
+    at.session_state["user"] = store.get_user("officer")
+    at.run()
     assert not at.exception
     assert at.title[0].value == "Ask about crime in London"
     at.switch_page(str(APP / "pages" / "about.py")).run()
@@ -36,7 +45,12 @@ def test_main_opens_on_the_ask_page_and_about_works(env):
     assert at.title[0].value == "About the data"
     assert "synthetic" in at.warning[0].value
     text = " ".join(m.value for m in at.markdown)
-    for credit in ("data.police.uk", "London Datastore", "Open Government Licence v2.0", "Office for National Statistics"):
+    for credit in (
+        "data.police.uk",
+        "London Datastore",
+        "Open Government Licence v2.0",
+        "Office for National Statistics",
+    ):
         assert credit in text
 
 
@@ -96,3 +110,31 @@ def test_stale_share_link_is_explained(ask_page):
     assert not at.exception
     assert any("share link" in m.value for m in at.info)
     assert at.get("plotly_chart")
+
+
+def test_corrections_are_shown(ask_page):
+    at = _ask(ask_page.run(), "crime in Southwork by month")
+    assert any("Southwark" in c.value for c in at.caption)
+    assert at.get("plotly_chart")
+
+
+def test_missing_warehouse_is_built_on_first_start_with_a_message(monkeypatch, tmp_path):
+    import warehouse.build
+
+    target = tmp_path / "new.duckdb"
+    monkeypatch.setenv("UB_WAREHOUSE", str(target))
+    built = []
+    monkeypatch.setattr(
+        warehouse.build, "build_warehouse", lambda out, **kw: (built.append(out), out.touch())
+    )
+
+    def script():
+        from app import services
+
+        services.ensure_warehouse()
+
+    at = AppTest.from_function(script, default_timeout=30).run()
+    assert not at.exception
+    assert built == [target] and target.exists()
+    status = at.main.children[0]  # st.status: the visible progress message, closed when done
+    assert status.label == "Warehouse ready" and "synthetic" in status.children[0].value

@@ -2,7 +2,8 @@
 
 Reuse them for any page: `app_server` is the base URL of `streamlit run app/main.py`
 on the small warehouse with a fresh state store; `page` is a Playwright page;
-`ui` wraps both: `ui.open("/about")`, `ui.ask(question)` (types and presses Enter),
+`ui` wraps both: `ui.open("/about")`, `ui.sign_in()` (a demo account), `ui.ask(question)`
+(types and presses Enter),
 `ui.shot(name)` (a screenshot under test-artifacts/screenshots/).
 """
 
@@ -135,6 +136,13 @@ class Ui:
             " && !document.querySelector('[data-stale=true]')",
             timeout=timeout,
         )
+
+    def sign_in(self, username: str = "officer", password: str = "officer-demo") -> None:
+        """Sign in with a demo account (created on the synthetic data) through the form."""
+        self.page.get_by_role("textbox", name="Username").fill(username)
+        self.page.get_by_role("textbox", name="Password").fill(password)
+        self.page.get_by_role("button", name="Sign in", exact=True).click()
+        self.wait()
 
     def ask(self, question: str, placeholder: str = "e.g. robberies") -> None:
         """Type into the text box with this placeholder and press Enter."""

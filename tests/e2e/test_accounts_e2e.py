@@ -38,15 +38,15 @@ def app(page, prepared) -> Ui:
 
 
 def sign_in(ui: Ui, username: str, password: str) -> None:
-    ui.page.get_by_label("Username").fill(username)
-    ui.page.get_by_label("Password").fill(password)
+    ui.page.get_by_role("textbox", name="Username").fill(username)
+    ui.page.get_by_role("textbox", name="Password").fill(password)
     ui.page.get_by_role("button", name="Sign in", exact=True).click()
     ui.wait()
 
 
 def test_supervisor_pins_an_answer_and_sees_the_tile(app):
     app.open()
-    assert app.page.get_by_role("button", name="Sign in", exact=True).is_visible()
+    app.page.get_by_role("button", name="Sign in", exact=True).wait_for()
     assert app.page.get_by_text("Ask about crime in London").count() == 0  # gated
     app.shot("signin-form", height=1000)
     sign_in(app, "supervisor", "supervisor-demo")
@@ -61,18 +61,18 @@ def test_supervisor_pins_an_answer_and_sees_the_tile(app):
     popover.get_by_role("button", name="Pin", exact=True).click()
     app.wait()
     app.page.get_by_text("Pinned to “My dashboard”").wait_for()
+    app.shot("ask-pinned", height=1400)
 
     app.page.locator("[data-testid=stSidebarNav]").get_by_text("Dashboards").click()
     app.wait()
     app.page.get_by_text("Camden burglary by month").wait_for()
-    tile = app.page.locator(".st-key-tile-" + "*").first
-    assert tile.count() == 1
-    app.page.wait_for_selector(CHART)
-    assert app.page.get_by_text("Refreshed at").count() >= 1
+    tile = app.page.locator("[class*='st-key-tile-']").filter(has_text="Camden burglary by month").first
+    tile.locator(CHART).first.wait_for()  # the tile drew its chart
+    app.page.get_by_text("Refreshed at").first.wait_for()
     app.shot("dashboard-pinned-tile")
 
     # The supervisor's default overview for their BCU is there too.
-    app.page.get_by_label("Dashboard").click()
+    app.page.get_by_role("combobox", name="Dashboard", exact=True).click()
     app.page.get_by_role("option", name="Supervisor overview: North West").click()
     app.wait()
     for title in ("Crime last month", "Crime by month, last 12 months", "Hotspots last month"):
@@ -80,11 +80,19 @@ def test_supervisor_pins_an_answer_and_sees_the_tile(app):
     app.page.wait_for_selector("[data-testid=stDeckGlJsonChart] canvas")
     app.shot("dashboard-supervisor-overview", height=1800)
 
+    app.page.locator("[data-testid=stSidebarNav]").get_by_text("Audit log").click()  # supervisors see it
+    app.wait()
+    app.page.get_by_text("dashboard_create").first.wait_for(
+        state="attached"
+    )  # a canvas grid: cells are hidden
+    app.shot("audit-log-supervisor")
+
 
 def test_officer_cannot_open_a_private_board_by_url(app, prepared):
     _, board_id = prepared
     app.open(f"/boards?board={board_id}")
-    assert app.page.get_by_role("button", name="Sign in", exact=True).is_visible()
+    app.page.get_by_role("button", name="Sign in", exact=True).wait_for()
+    app.page.get_by_text("opens once you have signed in").wait_for()
     sign_in(app, "officer", "officer-demo")
     app.page.get_by_text("not shared with you").wait_for()
     assert f"board={board_id}" in app.page.url  # the link survived signing in
@@ -102,5 +110,5 @@ def test_wrong_password_and_audit_page_for_officers_hidden(app):
     assert nav.get_by_text("Audit log").count() == 0
     nav.get_by_text("My account").click()
     app.wait()
-    app.page.get_by_text("sign_in_failed").first.wait_for()
+    app.page.get_by_text("sign_in_failed").first.wait_for(state="attached")  # a canvas grid: cells are hidden
     app.shot("my-history")

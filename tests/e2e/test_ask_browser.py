@@ -10,6 +10,7 @@ MAP = "[data-testid=stDeckGlJsonChart] canvas"
 
 def test_compare_question_by_enter_shows_lines_and_share_url(ui):
     ui.open()
+    ui.sign_in()
     ui.shot("ask-start", height=1000)
     ui.ask("compare burglary in Camden and Islington by month")
     ui.page.wait_for_selector(CHART)
@@ -23,6 +24,7 @@ def test_compare_question_by_enter_shows_lines_and_share_url(ui):
 
 def test_near_venue_by_hour_chart(ui):
     ui.open()
+    ui.sign_in()
     ui.ask("robberies near Oxford Circus by hour last month")
     ui.page.wait_for_selector(CHART)
     assert ui.page.get_by_text("Hour of day").count() >= 1
@@ -33,10 +35,14 @@ def test_near_venue_by_hour_chart(ui):
 
 @pytest.mark.parametrize(
     "question,name",
-    [("map of bicycle theft in Hackney in 2025", "ask-map-hackney"), ("map of crime near Oxford Circus last month", "ask-map-near")],
+    [
+        ("map of bicycle theft in Hackney in 2025", "ask-map-hackney"),
+        ("map of crime near Oxford Circus last month", "ask-map-near"),
+    ],
 )
 def test_map_questions_draw_a_map(ui, question, name):
     ui.open()
+    ui.sign_in()
     ui.ask(question)
     ui.page.wait_for_selector(MAP)
     ui.page.wait_for_timeout(2500)  # software WebGL draws the layers a moment after the canvas appears
@@ -45,12 +51,14 @@ def test_map_questions_draw_a_map(ui, question, name):
 
 def test_share_link_reproduces_the_answer(ui):
     ui.open("/?q=how+many+burglaries+in+Westminster+last+month")
+    ui.sign_in()
     ui.page.wait_for_selector("[data-testid=stMetric]")
     ui.shot("ask-share-number", height=1100)
 
 
 def test_bad_input_gives_messages_and_the_page_keeps_working(ui):
     ui.open("/?i=garbage")
+    ui.sign_in()
     assert ui.page.get_by_text("share link is broken").count() == 1
     ui.ask("")
     assert ui.page.get_by_text("Type a question first").count() == 1
@@ -65,6 +73,7 @@ def test_bad_input_gives_messages_and_the_page_keeps_working(ui):
 
 def test_about_page(ui):
     ui.open("/about")
+    ui.sign_in()
     ui.page.get_by_role("heading", name="About the data").wait_for()
     assert ui.page.get_by_text("These records are synthetic").count() == 1
     ui.shot("about", height=1100)

@@ -14,14 +14,14 @@ CHART = ".js-plotly-plot"
 
 
 def sign_in(ui, username: str, password: str) -> None:
-    """Sign in on the sign-in form, if the app shows one."""
+    """Sign in on the sign-in form (the app shows it before any page, keeping the URL)."""
     page = ui.page
     box = page.get_by_role("textbox", name="Username")
-    if box.count() == 0:
-        return
+    box.wait_for(timeout=20_000)
     box.fill(username)
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
+    box.wait_for(state="detached", timeout=20_000)
     ui.wait()
 
 

@@ -5,7 +5,8 @@ comparison rules of shared/eval/score.py through the helpers of test_results.
 """
 
 import pytest
-from test_results import HERE, _cases, _same_answer
+
+from tests.nlq.test_results import HERE, _cases, _same_answer
 
 
 @pytest.mark.parametrize("case", _cases(HERE / "fixtures" / "heldout.toml"))
