@@ -110,7 +110,7 @@ def browser(chromium):
 def page(browser):
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(60_000)  # generous: CI machines here are shared and slow
     yield page
     context.close()
 
@@ -128,7 +128,7 @@ class Ui:
         self.page.wait_for_selector("[data-testid=stApp]")
         self.wait()
 
-    def wait(self, timeout: float = 30_000) -> None:
+    def wait(self, timeout: float = 60_000) -> None:
         """Wait until the script has finished (no running indicator, nothing stale)."""
         self.page.wait_for_timeout(400)
         self.page.wait_for_function(
