@@ -468,9 +468,11 @@ def _plan_tile(part: str, report, key: str) -> None:
     from app import maps
 
     if part == "uplift":
+        table = briefing.uplift_table(report)
         st.dataframe(
-            briefing.uplift_table(report),
+            table,
             hide_index=True,
+            height=38 + 35 * len(table),
             key=f"{key}-table",
             column_config={"× normal": st.column_config.NumberColumn(format="%.1f×")},
         )

@@ -109,7 +109,7 @@ def hour_figure(report) -> go.Figure:
             go.Bar(
                 x=hours,
                 y=frame["per_baseline_day"].round(2),
-                name="Comparable non-event days",
+                name="Comparable days",
                 marker_color=BASELINE_COLOUR,
             ),
         ]
@@ -185,7 +185,14 @@ def hotspot_figure(report, venue_point: tuple[float, float] | None = None) -> go
             go.Histogram2dContour(
                 x=frame["longitude"],
                 y=frame["latitude"],
-                colorscale="YlOrRd",
+                colorscale=[
+                    [0.0, "rgba(255,255,255,0)"],  # no fill where there is (almost) nothing
+                    [0.15, "rgba(255,237,160,0.6)"],
+                    [0.4, "#fed976"],
+                    [0.6, "#fd8d3c"],
+                    [0.8, "#f03b20"],
+                    [1.0, "#bd0026"],
+                ],
                 showscale=False,
                 contours={"coloring": "fill"},
                 opacity=0.55,
@@ -216,8 +223,8 @@ def hotspot_figure(report, venue_point: tuple[float, float] | None = None) -> go
             name=report.venue,
         )
     )
-    fig.update_yaxes(scaleanchor="x", scaleratio=1 / scale, showticklabels=False, title=None)
-    fig.update_xaxes(showticklabels=False, title=None)
+    fig.update_yaxes(scaleanchor="x", scaleratio=1 / scale, showticklabels=False, showgrid=False, title=None)
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, title=None)
     return _layout(fig, x="", y="", height=480, legend=False)
 
 
@@ -269,7 +276,7 @@ body { font-family: "Source Sans Pro", Helvetica, Arial, sans-serif; color: #1f2
 h1 { font-size: 1.8rem; margin-bottom: .2rem; }
 h2 { font-size: 1.25rem; border-bottom: 2px solid #1f4e9c; padding-bottom: .2rem; margin-top: 1.6rem; }
 .meta, .footer, .muted { color: #6b7280; font-size: .9rem; }
-.summary { background: #f3f6fb; border-left: 4px solid #1f4e9c; padding: .6rem 1rem; white-space: pre-wrap; }
+.summary { background: #f3f6fb; border-left: 4px solid #1f4e9c; padding: .1rem 1rem; }
 .notes { border: 1px solid #e5e7eb; padding: .2rem 1rem; }
 .tile { page-break-inside: avoid; break-inside: avoid; margin-bottom: 1.2rem; }
 .error { background: #fef2f2; border-left: 4px solid #b91c1c; padding: .5rem 1rem; }
@@ -318,6 +325,21 @@ def _cell(value) -> str:
     if isinstance(value, pd.Timestamp | datetime):
         return html.escape(pd.Timestamp(value).strftime("%Y-%m-%d %H:%M").removesuffix(" 00:00"))
     return html.escape(str(value))
+
+
+def summary_html(summary: str) -> str:
+    """The planning summary: its "- " lines as a list, every other line a paragraph."""
+    out, items = [], []
+    for line in summary.split("\n") + [""]:
+        if line.startswith("- "):
+            items.append(f"<li>{html.escape(line[2:])}</li>")
+            continue
+        if items:
+            out.append(f"<ul>{''.join(items)}</ul>")
+            items = []
+        if line.strip():
+            out.append(f"<p>{html.escape(line)}</p>")
+    return "".join(out)
 
 
 def _markdown(text: str) -> str:
@@ -405,7 +427,9 @@ def build_html(
             "recorded-crime counts, not real incidents.</p>"
         )
     if report is not None:
-        body.append(f'<h2>Where and when to focus</h2><div class="summary">{esc(report.summary)}</div>')
+        body.append(
+            f'<h2>Where and when to focus</h2><div class="summary">{summary_html(report.summary)}</div>'
+        )
     elif report_error:
         body.append(f'<h2>Where and when to focus</h2><div class="error">{esc(report_error)}</div>')
     if (board.notes or "").strip():

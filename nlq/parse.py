@@ -93,6 +93,8 @@ def normalise(question: str) -> str:
     >>> normalise("Burglary rate per 1,000 residents within 1km of the O2?")
     'burglary rate per 1000 residents within 1 km of the o2'
     """
+    # Lone surrogates (possible from Python callers, never from UTF-8 input) break spaCy's tokenizer.
+    question = question.encode("utf-8", "ignore").decode("utf-8")
     t = fold_accents(question).lower().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     t = t.replace("&", " and ").replace("–", "-").replace("—", " ")
     t = _US_WORD.sub(lambda m: US_SPELLING[m.group(0)], t)

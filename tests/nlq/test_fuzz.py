@@ -106,9 +106,7 @@ SQL_BITS = [
     "<script>alert(1)</script>",
 ]
 # Lone surrogates (only reachable from Python callers: stdin and browsers send valid UTF-8)
-# make spaCy's tokenizer raise; Engine.parse turns that into a polite refusal, but the
-# parser should strip them. Excluded from the generators, tracked by one xfail below.
-LONE_SURROGATE = "spaCy cannot encode lone surrogates; the parser should drop them"
+# are dropped by the parser; the generators leave them out and one awkward input checks them.
 JUNK = st.text(alphabet=st.characters(exclude_categories=("Cs",)), min_size=1, max_size=12)
 
 
@@ -181,7 +179,7 @@ def test_vocabulary_words_mixed_with_junk(engine, vocabulary_words, data):
         "a" * 10_000,
         "crimes " * 2_000,
         "\u202e\u200b\ufeff",
-        pytest.param("burglary in Camden \ud800", marks=pytest.mark.xfail(reason=LONE_SURROGATE)),
+        "burglary in Camden \ud800",
     ],
 )
 def test_awkward_inputs(engine, text):
