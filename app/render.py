@@ -54,6 +54,7 @@ def _number(reply, key: str, compact: bool) -> None:
         _value_text(value, s.value),
         delta=delta,
         delta_color="off" if not context.get("change_pct") else "inverse",  # more crime is bad news
+        delta_arrow="off" if not context.get("change_pct") else "auto",
         border=not compact,
         width="content",
         help=description,
