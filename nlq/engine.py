@@ -153,7 +153,10 @@ class Engine:
             prev = self._scalar(self.sql_for(replace(intent, time=previous_window)))
         except Exception:
             return {}
-        ctx = {"previous_period": previous_window.label(), "previous_value": _num(prev)}
+        shown = previous_window.resolved(self.data_as_of)
+        if shown.kind == "months" and shown.start and shown.start < self.vocabulary.first_month:
+            return {}  # the previous period is older than the data: no fair comparison
+        ctx = {"previous_period": shown.label(), "previous_value": _num(prev)}
         if prev and current is not None and not pd.isna(current):
             ctx["change_pct"] = 100.0 * (float(current) - float(prev)) / float(prev)
         return ctx

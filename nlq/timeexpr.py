@@ -134,6 +134,23 @@ class TimeWindow:
     def uses_days(self) -> bool:
         return self.kind in ("days", "rel_days")
 
+    def resolved(self, anchor_month: dt.date) -> TimeWindow:
+        """The same months as an absolute window, for labels (SQL keeps the relative form).
+
+        >>> TimeWindow("rel_months", n=3, offset=3).resolved(dt.date(2025, 12, 1)).label()
+        'Jul–Sep 2025'
+        >>> TimeWindow("rel_year", offset=-1).resolved(dt.date(2025, 12, 1)).label()
+        '2024'
+        """
+        if self.kind == "rel_months":
+            end = _shift(anchor_month, -self.offset)
+            return TimeWindow("months", _shift(end, -(self.n - 1)), end)
+        if self.kind == "rel_year":
+            first = anchor_month.year + self.offset
+            last = anchor_month.year if self.n > 1 else first
+            return TimeWindow("months", dt.date(first, 1, 1), dt.date(last, 12, 1))
+        return self
+
     def previous(self) -> TimeWindow | None:
         """The comparable period just before this one (None for open windows).
 

@@ -282,6 +282,7 @@ class Vocabulary:
     events: list[dict] = field(default_factory=list)  # {name, venue, category, years}
     event_categories: list[str] = field(default_factory=list)
     anchor_month: dt.date = dt.date(2025, 12, 1)
+    first_month: dt.date = dt.date(2024, 1, 1)
     anchor_day: dt.date = dt.date(2025, 12, 31)
     # phrase -> (label, value); value is a tuple of canonical names
     phrases: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
@@ -325,7 +326,10 @@ class Vocabulary:
         ).fetchall()
         v.events = [{"name": n, "venue": ve, "category": c, "years": list(y)} for n, ve, c, y in rows]
         v.event_categories = sorted({e["category"] for e in v.events if e["category"]})
-        am, ad = con.execute("SELECT max(month), CAST(max(occurred_at) AS DATE) FROM crimes").fetchone()
+        fm, am, ad = con.execute(
+            "SELECT min(month), max(month), CAST(max(occurred_at) AS DATE) FROM crimes"
+        ).fetchone()
+        v.first_month = fm or v.first_month
         v.anchor_month = am or v.anchor_month
         v.anchor_day = ad or _month_end(v.anchor_month)
         v._build_phrases(table_synonyms)
