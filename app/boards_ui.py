@@ -21,6 +21,7 @@ import logging
 import re
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from app import briefing, render, services
 from app.briefing import PLAN_PARTS, TileResult, plan_part
@@ -982,9 +983,12 @@ def add_to_board_control(reply, *, key: str) -> None:
         kind, text, board_id = message
         getattr(st, kind)(text)
         if board_id:
-            st.page_link(
-                "pages/boards.py",
-                label="Open the board",
-                icon=":material/dashboard:",
-                query_params={"board": board_id},
-            )
+            try:
+                st.page_link(
+                    "pages/boards.py",
+                    label="Open the board",
+                    icon=":material/space_dashboard:",
+                    query_params={"board": board_id},
+                )
+            except StreamlitAPIException:  # outside app/main.py's navigation
+                st.markdown(f"[Open the board](/boards?board={board_id})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import time
 from dataclasses import dataclass, field, replace
@@ -50,6 +51,8 @@ class Engine:
         from warehouse.paths import warehouse_path
 
         con = connect_readonly(path or warehouse_path())
+        # Closed at exit: DuckDB's bindings complain on stderr about connections left open.
+        atexit.register(con.close)
         return cls(con, Vocabulary.from_connection(con), **kw)
 
     @property

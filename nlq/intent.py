@@ -328,11 +328,10 @@ def _measure_label(i: Intent) -> str:
 
 
 def _time_label(w: TimeWindow, anchor: dt.date | None) -> str:
+    """'last 3 months (Oct–Dec 2025)': a relative window with the months it means today."""
     label = w.label()
-    if anchor and w.kind in ("rel_months", "rel_year") and w.offset == 0 and w.n == 1:
-        from nlq.timeexpr import SHORT
-
-        label += f" ({SHORT[anchor.month]} {anchor.year})" if w.kind == "rel_months" else f" ({anchor.year})"
+    if anchor and w.kind in ("rel_months", "rel_year"):
+        label += f" ({w.resolved(anchor).label()})"
     return label
 
 

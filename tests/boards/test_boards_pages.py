@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from streamlit.testing.v1 import AppTest
+
 from app import boards_ui
 from app.store import Tile
 from tests.boards.conftest import WEMBLEY, page
@@ -132,3 +134,50 @@ def test_rename_move_and_remove_tiles(store, users):
     at.button(key=f"tile_remove_{b.id}").click().run()
     assert not at.exception
     assert [t.title for t in store.get_board(users["sarge"], board.id).tiles] == ["Burglary trend"]
+
+
+def test_duplicate_for_the_o2_from_the_board_page(store, users):
+    board = boards_ui.plan_board(users["sarge"], event_name="Taylor Swift | The Eras Tour", **WEMBLEY)
+    store.share_board(users["sarge"], board.id, "user", "pc-view", "viewer")
+    at = page("boards.py", users["pc-view"], board=board.id).run()
+    at.selectbox(key="dup_venue").set_value("The O2").run()
+    at.text_input(key="dup_title").input("The O2 · template").run()
+    at.button(key="dup_go").click().run()
+    assert not at.exception, at.exception
+    copy = next(b for b in store.list_boards(users["pc-view"]) if b.owner == "pc-view")
+    assert copy.title == "The O2 · template" and copy.event["venue"] == "The O2"
+    assert at.query_params["board"] in (copy.id, [copy.id])
+    assert at.title[0].value == "The O2 · template"
+    assert not at.error, [e.value for e in at.error]
+    assert "The O2" in _texts(at)
+
+
+def _ask_page_with_control():
+    from app import boards_ui, services
+
+    reply = services.get_engine().ask("burglary in Brent by month")
+    boards_ui.add_to_board_control(reply, key="ask")
+
+
+def test_add_to_board_control_adds_a_tile(store, users):
+    board = store.create_board(users["sarge"], "Existing")
+    at = AppTest.from_function(_ask_page_with_control, default_timeout=60)
+    at.session_state["user"] = users["sarge"]
+    at.run()
+    assert at.selectbox(key="ask-board-target").value == board.id
+    at.button(key="ask-board-go").click().run()
+    assert not at.exception, at.exception
+    saved = store.get_board(users["sarge"], board.id)
+    assert [t.question for t in saved.tiles] == ["burglary in Brent by month"]
+    assert saved.tiles[0].intent["boroughs"] == ["Brent"]
+    assert "Added to" in at.success[0].value
+    # a new board
+    at.selectbox(key="ask-board-target").set_value("__new__").run()
+    at.text_input(key="ask-board-new").input("Brent trends").run()
+    at.button(key="ask-board-go").click().run()
+    assert any(b.title == "Brent trends" and len(b.tiles) == 1 for b in store.list_boards(users["sarge"]))
+
+
+def test_signed_out_ask_page_shows_no_control(store):
+    at = AppTest.from_function(_ask_page_with_control, default_timeout=60).run()
+    assert not at.exception and not at.get("popover")
