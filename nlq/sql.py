@@ -318,7 +318,33 @@ def build(i: Intent) -> exp.Select:
     if i.measure == "rate_per_1000" and "borough" in i.group_by:
         groups.append(exp.column("population", table="b"))
     q = _rank(i, _where(q, conds), value)
-    return q.group_by(*groups) if groups else q
+    q = q.group_by(*groups) if groups else q
+    return _display_order(i, q, exp.column(name))
+
+
+TIME_GRAINS = frozenset({"hour", "weekday", "day", "week", "month", "quarter", "year"})
+
+
+def _display_order(i: Intent, q: exp.Select, value: exp.Expression) -> exp.Select:
+    """Rows in reading order when no ranking fixed one: a single category largest first
+    (ties by name), otherwise by the grains, weekdays Monday first.
+
+    >>> from nlq.intent import Intent
+    >>> _display_order(Intent(group_by=("weekday",)), exp.select("x"), exp.column("n")).sql("duckdb")
+    'SELECT x ORDER BY MIN(ISODOW(c.occurred_at)) ASC'
+    >>> _display_order(Intent(group_by=("crime_type",)), exp.select("x"), exp.column("n")).sql("duckdb")
+    'SELECT x ORDER BY n DESC, c.crime_type'
+    """
+    if i.top_n or not i.group_by:
+        return q
+    if len(i.group_by) == 1 and i.group_by[0] not in TIME_GRAINS:
+        g = i.group_by[0]
+        return q.order_by(exp.Ordered(this=value.copy(), desc=True), exp.Ordered(this=grain_expr(g)))
+    order = []
+    for g in i.group_by:
+        key = exp.Min(this=_fn("isodow", c("occurred_at"))) if g == "weekday" else grain_expr(g)
+        order.append(exp.Ordered(this=key, desc=False))
+    return q.order_by(*order)
 
 
 def _rank(i: Intent, q: exp.Select, value: exp.Expression) -> exp.Select:
@@ -359,7 +385,8 @@ def _change(i: Intent) -> exp.Select:
     groups = _grain_groups(i)
     if "bcu" in i.group_by:
         q = q.where(exp.Not(this=exp.Is(this=exp.column("bcu", table="b"), expression=exp.Null())))
-    return q.group_by(*groups) if groups else q
+    q = q.group_by(*groups) if groups else q
+    return _display_order(i, q, exp.column("pct_change"))
 
 
 def _average(i: Intent) -> exp.Select:
