@@ -15,7 +15,7 @@ from nlq.pipeline import FILLER
 from nlq.refusal import refuse_reason
 from nlq.streets import StreetMatcher
 from nlq.timeexpr import NUMBERS, TimeMatch, TimeWindow, find_times
-from nlq.vocabulary import NOTE_TRIGGERS, NOTES, Vocabulary, fold_accents
+from nlq.vocabulary import NOTE_TRIGGERS, NOTES, OUTCOME_SYNONYMS, Vocabulary, fold_accents
 
 ADJECTIVE_GRAINS = {"hourly", "daily", "weekly", "monthly", "quarterly", "yearly", "annual", "annually"}
 GROUP_TRIGGERS = {"by", "per", "each", "every", "across", "within", "between"}
@@ -50,9 +50,50 @@ RADIUS_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "half a": 0.5, 
 RADIUS = re.compile(
     r"(?:within|in\s+a|inside|less\s+than|under|up\s+to)?\s*"
     r"(?P<n>\d+(?:\.\d+)?|(?<![\w-])(?:half\s+an?|an?|one|two|three)(?=\s))\s*"
-    r"(?P<u>m|metres?|meters?|km|kms|kilometres?|kilometers?|miles?|mi)\b(?:\s+(?:radius\s+)?(?:of|from|around))?"
+    r"(?P<u>m|metres?|meters?|km|kms|kilometres?|kilometers?|miles?|mi|yards?|yds?)\b(?:\s+(?:radius\s+)?(?:of|from|around))?"
 )
 DEFAULT_PLURAL_TOP = 5
+# Labels that say how to answer but not what about: a question made only of these is not about crime.
+FUNCTION_LABELS = {"PER", "WHICH", "NEAR", "EXCLUDE", "TOTAL", "COMPARE", "CHART", "COUNT"}
+# "up"/"down" after these words is not a change ("broken down by month", "split up").
+NOT_CHANGE_BEFORE = {
+    "broken",
+    "break",
+    "breaking",
+    "broke",
+    "split",
+    "drill",
+    "drilled",
+    "round",
+    "sum",
+    "summed",
+    "add",
+    "added",
+    "look",
+    "looking",
+    "set",
+    "make",
+    "made",
+    "pick",
+    "picked",
+    "show",
+    "turn",
+    "turned",
+    "write",
+    "written",
+    "narrow",
+    "narrowed",
+    "boil",
+    "back",
+    "hold",
+    "held",
+    "stick",
+}
+# "st" is "street" after a name and before the end or a function word ("Oxford St in 2025"), not in "St Pancras".
+_ST = re.compile(
+    r"(?<=[a-z'] )st(?=$| (?:in|on|near|at|by|for|during|since|from|last|this|between|over|and|or"
+    r"|vs|v|with|within|around|\d))"
+)
 # American spellings of words the vocabulary holds in British spelling.
 US_SPELLING = {
     "behavior": "behaviour",
@@ -99,10 +140,12 @@ def normalise(question: str) -> str:
     t = t.replace("&", " and ").replace("–", "-").replace("—", " ")
     t = _US_WORD.sub(lambda m: US_SPELLING[m.group(0)], t)
     t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
-    t = re.sub(r"(\d)(km|kms|m|metres|meters|mi|miles)\b", r"\1 \2", t)
+    t = re.sub(r"(\d)(km|kms|m|metres|meters|mi|miles|yards|yds)\b", r"\1 \2", t)
+    t = re.sub(r"\bnon[- ](?=[a-z])", "excluding ", t)  # "non-ASB crime", "non-violent offences"
     t = re.sub(r"[?!.]+(\s|$)", " ", t)
     t = re.sub(r"[\"()\[\]{}]", " ", t)
-    return " ".join(t.split())
+    t = " ".join(t.split())
+    return _ST.sub("street", t)
 
 
 class Parser:
@@ -116,6 +159,8 @@ class Parser:
         self.known = set(self.targets) | FILLER | english | _forms(_keyword_words())
         self.streets = StreetMatcher(vocab.streets, vocab.phrases)
         self.known |= {w for name in vocab.streets for w in name.split()}  # never 'corrected' away
+        # outcome words stay as typed even when the data has no such outcome ('charged' is not 'changed')
+        self.known |= {w for syns in OUTCOME_SYNONYMS.values() for s in syns for w in s.split()}
 
     # ---- spelling ------------------------------------------------------------------------------
     def correct(self, text: str) -> tuple[str, list[str]]:
@@ -203,7 +248,24 @@ class Parser:
                 notes,
                 self.suggestions(),
             )
-        if not parts and not times and unknown:
+        # "robbery in Manchester": a one-word piece of an event name after "in" is a place we don't know
+        event_places = [
+            p
+            for p in parts
+            if p.label == "EVENT"
+            and p.end - p.start == 1
+            and p.start > 0
+            and words_of(doc)[p.start - 1] in ("in", "of")
+        ]
+        if event_places and not any(q.label in ("VENUE", "BOROUGH", "BCU") for q in parts):
+            return ParseResult(
+                None,
+                f"I don't know the place '{event_places[0].text}'. I know the London boroughs, the BCUs and venues "
+                "such as " + ", ".join(list(self.vocab.venues)[:4]) + ".",
+                notes,
+                self.suggestions(),
+            )
+        if not times and unknown and all(p.label in FUNCTION_LABELS for p in parts):
             return ParseResult(
                 None,
                 "I couldn't find anything about recorded crime in that question.",
@@ -304,6 +366,13 @@ class Parser:
             p.end in change_starts for p in parts if p.label == "SHARE"
         ):
             labels.discard("SHARE")
+        covered_tokens = {i for p in parts for i in range(p.start, p.end)}
+        for t in doc:  # "is ASB down in Hackney", "are burglaries up this year"
+            if t.lower_ in ("up", "down") and t.i not in covered_tokens:
+                before = words[t.i - 1] if t.i > 0 else ""
+                after = words[t.i + 1] if t.i + 1 < len(words) else ""
+                if before not in NOT_CHANGE_BEFORE and after not in ("to", "until", "till", "by", "into"):
+                    labels.add("CHANGE")
         measure = "count"
         if "SHARE" in labels:
             measure = "share"
@@ -333,9 +402,12 @@ class Parser:
                 if adjective or before in ("per", "a", "each", "every") or near_avg:
                     avg_unit = g
                     continue
-            plural = doc[p.end - 1].lower_ != doc[p.end - 1].lemma_ and doc[p.end - 1].lower_.endswith("s")
+            last = doc[p.end - 1].lower_
+            plural = (last != doc[p.end - 1].lemma_ or last in ("lsoas",)) and last.endswith("s")
             triggered = (
                 adjective
+                or re.fullmatch(r"(\w+) by \1", p.text.lower()) is not None  # "month by month"
+                or p.text.lower().startswith(("what ", "which "))  # "what time"
                 or before in GROUP_TRIGGERS
                 or (before == "of" and p.start >= 2 and words[p.start - 2] in ("breakdown", "split"))
                 or prev_word(p, skip=("the", "a", "an", "for")) in ("each", "every")
@@ -373,7 +445,13 @@ class Parser:
                 group_by.insert(0, "bcu")
             if len(venues) > 1 and "venue" not in group_by:
                 group_by.insert(0, "venue")
-            if compare and len(crime_parts) > 1 and "crime_type" not in group_by and len(crime) > 1:
+            # several named crime types side by side: compared, or over a grain (one series each)
+            if (
+                (compare or group_by)
+                and len(crime_parts) > 1
+                and "crime_type" not in group_by
+                and len(crime) > 1
+            ):
                 group_by.insert(0, "crime_type")
 
         # ---- time
@@ -390,6 +468,16 @@ class Parser:
                     grain = _grain_of(ordered[0].window)
                     if grain and grain not in group_by and not total:
                         group_by.append(grain)
+        if measure == "change" and len(times) == 1 and baseline is None and since is None:
+            # "is ASB down compared with last year": the named period is the baseline
+            i = next((t.i for t in doc if t.idx == times[0].start), None)
+            before = words[i - 1] if i else ""
+            if before in ("than", "against", "vs", "versus") or (
+                before in ("with", "to") and i >= 2 and words[i - 2] in ("compared", "comparison", "relative")
+            ):
+                current = _following(time_window)
+                if current is not None:
+                    time_window, baseline = current, time_window
         if measure == "change":
             time_window, baseline = self._change_periods(parts, time_window, since, baseline)
 
@@ -441,6 +529,10 @@ class Parser:
             if p.label == "CHART" and not chart:
                 chart = p.value if p.value in ("bar", "line", "table") else None
 
+        if crime and excluded:  # "theft excluding shoplifting": the family without that member
+            kept = [t for t in crime if t not in excluded]
+            if kept:
+                crime = kept
         if top_n is None and rank_parts and group_by:
             top_n = DEFAULT_PLURAL_TOP
         if "weekday" in group_by and day_type == "weekday" and not any(p.label == "DAYTYPE" for p in parts):
@@ -546,13 +638,17 @@ class Parser:
             if after:
                 return tuple(dict.fromkeys(keys[p.label] for p in after))
         before = [p for p in parts if p.end <= share.start and p.label in keys]
-        if before and share.start > 0 and words[share.start - 1] in ("a", "as", "the"):
+        if before and share.start > 0 and words[share.start - 1] in ("a", "as", "the", "'s", "s"):
             return tuple(dict.fromkeys(keys[p.label] for p in before))
         return ()
 
 
 class _Refusal(Exception):
     pass
+
+
+def words_of(doc) -> list[str]:
+    return [t.lower_ for t in doc]
 
 
 def _original_case(note: str, question: str) -> str:
@@ -572,10 +668,21 @@ def _radius(text: str) -> tuple[int | None, tuple[int, int] | None]:
         n *= 1000
     elif unit.startswith("mi"):
         n *= 1609.344
+    elif unit.startswith("y"):
+        n *= 0.9144
     metres = int(round(n))
     if not 1 <= metres <= 50_000:
         return None, None
     return metres, (m.start(), m.end())
+
+
+def _following(w: TimeWindow) -> TimeWindow | None:
+    """The period of the same length right after *w*, when the data can hold it ('last year' -> this year)."""
+    if w.kind == "rel_year" and w.n == 1 and w.offset < 0:
+        return replace(w, offset=w.offset + 1)
+    if w.kind in ("rel_months", "rel_days") and w.offset >= w.n:
+        return replace(w, offset=w.offset - w.n)
+    return None
 
 
 def _whole_year(w: TimeWindow) -> bool:

@@ -18,6 +18,10 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "GRAIN": {
         "hour": (
             "hour",
+            "what time",
+            "what times",
+            "which time",
+            "time of night",
             "hour of day",
             "hour of the day",
             "time of day",
@@ -70,7 +74,18 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
         )
     },
     "SHARE": {
-        "share": ("percentage", "proportion", "share", "percent", "%", "fraction", "what part", "ratio")
+        "share": (
+            "percentage",
+            "proportion",
+            "share",
+            "percent",
+            "%",
+            "fraction",
+            "what part",
+            "ratio",
+            "how much of",
+            "what fraction of",
+        )
     },
     "CHANGE": {
         "change": (
@@ -306,6 +321,10 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# Words matched by their exact form only: their lookup lemmas collide with other keywords
+# ("worst" and "worse" -> "wrong", "best" and "better" -> "well", "led" -> "lead" as in "leading").
+NO_LEMMA = {"worst", "worse", "best", "better", "leading", "mean"}
+
 # Words that carry no meaning for the warehouse; anything else left over is reported.
 FILLER = set(STOP_WORDS) | {
     "show",
@@ -454,6 +473,8 @@ FILLER = set(STOP_WORDS) | {
     "kilometers",
     "mile",
     "miles",
+    "yard",
+    "yards",
     "far",
     "distance",
     "up",
@@ -525,7 +546,9 @@ def build_nlp(vocab: Vocabulary):
         lower = [{"LOWER": t.lower_} for t in doc]
         # Lemmas only for content words: lookup lemmas of function words collide ("were" -> "be").
         lemmas = [
-            {"LOWER": t.lower_} if t.lower_ in STOP_WORDS or len(t) < 3 else {"LEMMA": lemma(nlp, t.lower_)}
+            {"LOWER": t.lower_}
+            if t.lower_ in STOP_WORDS or t.lower_ in NO_LEMMA or len(t) < 3
+            else {"LEMMA": lemma(nlp, t.lower_)}
             for t in doc
         ]
         for pat in (lower, lemmas):

@@ -31,7 +31,7 @@ _PEOPLE = re.compile(
     r"|\b(list|name|identify|find|track|locate)\s+(the\s+|all\s+)?(suspects?|offenders?|victims?|perpetrators?|culprits?"
     r"|criminals?|witness(es)?|people|individuals?)\b"
     r"|\b(which|what)\s+(suspects?|offenders?|victims?|people|persons|individuals?)\b"
-    r"|\bhow\s+old\b|\bwhere\s+does\s+\w+\s+live\b)",
+    r"|\bhow\s+old\b|\bwhere\s+(does|do|did)\b[^?]*\bliv(e|es|ed|ing)\b)",
     re.I,
 )
 _NOT_HELD = {

@@ -325,6 +325,43 @@ def _since_day(m, anchor):
     return TimeWindow("days", d, None), TimeWindow("days", d, d)
 
 
+# The first month of an open-started window ("up to June 2024"): before any data.
+EARLIEST = dt.date(2000, 1, 1)
+
+
+def _until_month(m, anchor):
+    """'before March 2024' ends with February; 'until / up to June 2024' ends with June."""
+    mo = MONTHS[m["m"]]
+    y = int(m["y"]) if m["y"] else _recent(mo, anchor)
+    end = dt.date(y, mo, 1)
+    if m["w"].startswith(("before", "prior")):
+        end = _shift(end, -1)
+    return TimeWindow("months", EARLIEST, end)
+
+
+def _until_year(m, anchor):
+    y = int(m["y"])
+    return TimeWindow(
+        "months", EARLIEST, dt.date(y - 1 if m["w"].startswith(("before", "prior")) else y, 12, 1)
+    )
+
+
+def _after_month(m, anchor):
+    mo = MONTHS[m["m"]]
+    y = int(m["y"]) if m["y"] else _recent(mo, anchor)
+    return TimeWindow("months", _shift(dt.date(y, mo, 1), 1), None)
+
+
+def _after_year(m, anchor):
+    return TimeWindow("months", dt.date(int(m["y"]) + 1, 1, 1), None)
+
+
+def _numeric_month(m, anchor):
+    """'2025-03' or '03/2025'."""
+    mo, y = int(m["mo"] or m["mo2"]), int(m["y"] or m["y2"])
+    return months(y, mo, y, mo) if 1 <= mo <= 12 else None
+
+
 def _since_rel_year(m, anchor):
     return TimeWindow("rel_year", n=2, offset=-1), TimeWindow("rel_year", offset=-1)
 
@@ -441,6 +478,21 @@ _RULES = [
         ),
         _month_range,
     ),
+    (
+        _r(
+            rf"(?P<w>before|prior\s+to|until|till|up\s+to|up\s+until|through|to\s+the\s+end\s+of)\s+"
+            rf"(?:the\s+end\s+of\s+)?{_g('m', _MON)}(?:,?\s+{_g('y', _YEAR)})?"
+        ),
+        _until_month,
+    ),
+    (
+        _r(
+            rf"(?P<w>before|prior\s+to|until|till|up\s+to|up\s+until|through|to\s+the\s+end\s+of)\s+{_g('y', _YEAR)}"
+        ),
+        _until_year,
+    ),
+    (_r(rf"after\s+(?:the\s+end\s+of\s+)?{_g('m', _MON)}(?:,?\s+{_g('y', _YEAR)})?"), _after_month),
+    (_r(rf"after\s+(?:the\s+end\s+of\s+)?{_g('y', _YEAR)}"), _after_year),
     (_r(rf"since\s+(?:the\s+)?(?:start|beginning)\s+of\s+{_g('y', _YEAR)}"), _since_year),
     (_r(r"since\s+(?:the\s+start\s+of\s+)?(?:last|the\s+previous)\s+year"), _since_rel_year),
     (_r(r"since\s+last\s+month"), _since_rel_month),
@@ -468,6 +520,7 @@ _RULES = [
         _holiday,
     ),
     (_r(r"(?P<d>\d{1,2})/(?P<mo>\d{1,2})/(?P<y>\d{2,4})"), _uk_day),
+    (_r(r"(?P<y>(?:19|20)\d{2})-(?P<mo>\d{2})|(?P<mo2>\d{1,2})/(?P<y2>(?:19|20)\d{2})"), _numeric_month),
     (_r(rf"(?:the\s+)?{_g('d', _D)}{_ORD}\s+(?:of\s+)?{_g('m', _MON)}(?:,?\s+{_g('y', _YEAR)})?"), _day),
     (_r(rf"{_g('m', _MON)}\s+{_g('d', _D)}{_ORD}(?:,?\s+{_g('y', _YEAR)})?"), _day),
     (
@@ -526,6 +579,8 @@ def _day(d: dt.date) -> str:
 def _months_label(start: dt.date, end: dt.date | None) -> str:
     if end is None:
         return f"since {SHORT[start.month]} {start.year}"
+    if start <= EARLIEST:
+        return f"up to {SHORT[end.month]} {end.year}"
     if start == end:
         return f"{SHORT[start.month]} {start.year}"
     if start.month == 1 and end.month == 12:
