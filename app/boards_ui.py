@@ -21,9 +21,8 @@ import logging
 import re
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
-from app import briefing, render, services
+from app import briefing, render, services, targets
 from app.briefing import PLAN_PARTS, TileResult, plan_part
 from app.store import Conflict, Forbidden, NotFound, StoreError, Tile
 
@@ -375,7 +374,7 @@ def summary_markdown(summary: str) -> str:
         bullet = line.startswith("- ")
         if out and not (bullet and out[-1].startswith("- ")):
             out.append("")
-        out.append("- " + _md_escape(line[2:]) if bullet else _md_escape(line))
+        out.append("- " + render.md_escape(line[2:]) if bullet else render.md_escape(line))
     return "\n".join(out)
 
 
@@ -563,7 +562,7 @@ def _tile(board, result: TileResult, report, report_error, index: int) -> None:
     with st.container(border=True, key=f"boardtile_{tile.id}"):
         try:
             head, menu = st.columns([4, 1], vertical_alignment="center")
-            head.markdown(f"**{_md_escape(tile.title)}**")
+            head.markdown(f"**{render.md_escape(tile.title)}**")
             if board.can_edit:
                 with menu:
                     _tile_menu(board, tile, index)
@@ -584,10 +583,6 @@ def _tile(board, result: TileResult, report, report_error, index: int) -> None:
         except Exception as exc:  # one broken tile must not take the board down
             log.exception("drawing tile %s failed", tile.id)
             st.error(f"This tile could not be drawn: {type(exc).__name__}", icon=":material/error:")
-
-
-def _md_escape(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]|#<>])", r"\\\1", text)
 
 
 def _share_panel(user, board) -> None:
@@ -763,7 +758,7 @@ def _duplicate(board_id: str) -> None:
         _say("error", str(exc))
         return
     st.query_params["board"] = copy.id
-    _say("success", f"Duplicated as “{copy.title}”. This is your copy.")
+    _say("success", f"Duplicated as “{render.md_escape(copy.title)}”. This is your copy.")
 
 
 def _delete(board_id: str) -> None:
@@ -778,7 +773,7 @@ def _delete(board_id: str) -> None:
         return
     S.get("boards_open", {}).pop(board_id, None)
     st.query_params.clear()
-    _say("success", f"Deleted “{board.title}”.")
+    _say("success", f"Deleted “{render.md_escape(board.title)}”.")
 
 
 def briefing_bytes(user, board, report, report_error, results) -> bytes:
@@ -862,7 +857,7 @@ def show_board(user, board_id: str) -> None:
             list_boards(user)
             return
     S["board_current"] = board_id
-    st.title(board.title)
+    st.title(render.md_escape(board.title))
     line = briefing.event_line(board.event)
     who = "Your board" if board.owner == user.username else f"{board.owner}'s board · you are {board.access}"
     st.caption(f"{line} · {who}" if line else who)
@@ -896,7 +891,7 @@ def list_boards(user) -> None:
     for board in boards:
         with st.container(border=True, key=f"board_row_{board.id}"):
             left, right = st.columns([5, 1], vertical_alignment="center")
-            left.markdown(f"**{_md_escape(board.title)}**")
+            left.markdown(f"**{render.md_escape(board.title)}**")
             owner = "yours" if board.owner == user.username else f"{board.owner}'s · you are {board.access}"
             left.caption(
                 " · ".join(
@@ -933,31 +928,27 @@ def add_reply(user, reply, board_id: str | None, title: str, new_title: str = ""
         return store.add_tile(user, board_id, exc.current.version, **fields)
 
 
+BOARD = targets.Kind("Add to board", ":material/dashboard_customize:", "board", "My board", "Add")
+
+
 def _do_add(reply, key: str) -> None:
-    choice = S.get(f"{key}-board-target")
+    prefix = f"{key}-board"
+    board_id, new_title, title = targets.choice(prefix)
     try:
-        board = add_reply(
-            current_user(),
-            reply,
-            None if choice in (None, "__new__") else choice,
-            S.get(f"{key}-board-title") or "",
-            S.get(f"{key}-board-new") or "",
-        )
+        board = add_reply(current_user(), reply, board_id, title, new_title)
     except StoreError as exc:
-        S[f"{key}-board-message"] = ("error", str(exc), None)
+        targets.say(prefix, "error", str(exc))
         return
-    S[f"{key}-board-message"] = ("success", f"Added to “{board.title}”.", board.id)
+    link = targets.Link(
+        "pages/boards.py", "Open the board", ":material/space_dashboard:", {"board": board.id}
+    )
+    targets.say(prefix, "success", f"Added to “{render.md_escape(board.title)}”.", link, target=board.id)
 
 
 def add_to_board_control(reply, *, key: str) -> None:
     """An "Add to board" popover under an answer (nothing for refusals or when signed out)."""
     user = current_user()
-    if (
-        user is None
-        or reply is None
-        or getattr(reply, "error", None)
-        or getattr(reply, "intent", None) is None
-    ):
+    if not targets.answerable(user, reply):
         return
     try:
         boards = [b for b in services.get_store().list_boards(user) if b.can_edit]
@@ -965,30 +956,4 @@ def add_to_board_control(reply, *, key: str) -> None:
         log.exception("listing boards failed")
         return
     titles = {b.id: b.title for b in boards}
-    options = [*titles, "__new__"]
-    with st.popover("Add to board", icon=":material/dashboard_customize:", key=f"{key}-board"):
-        st.selectbox(
-            "Board",
-            options,
-            format_func=lambda o: "➕ New board…" if o == "__new__" else titles[o],
-            key=f"{key}-board-target",
-        )
-        if S.get(f"{key}-board-target", options[0]) == "__new__":
-            st.text_input("New board's title", value="My board", key=f"{key}-board-new", max_chars=200)
-        default_title = reply.intent.describe() if hasattr(reply.intent, "describe") else reply.question
-        st.text_input("Tile title", value=default_title[:200], key=f"{key}-board-title", max_chars=200)
-        st.button("Add", type="primary", key=f"{key}-board-go", on_click=_do_add, args=(reply, key))
-    message = S.pop(f"{key}-board-message", None)
-    if message:
-        kind, text, board_id = message
-        getattr(st, kind)(text)
-        if board_id:
-            try:
-                st.page_link(
-                    "pages/boards.py",
-                    label="Open the board",
-                    icon=":material/space_dashboard:",
-                    query_params={"board": board_id},
-                )
-            except StreamlitAPIException:  # outside app/main.py's navigation
-                st.markdown(f"[Open the board](/boards?board={board_id})")
+    targets.popover(BOARD, f"{key}-board", titles, reply, _do_add, (reply, key))

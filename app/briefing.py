@@ -84,17 +84,7 @@ def outcomes_table(report) -> pd.DataFrame:
 
 
 def _layout(fig: go.Figure, *, x: str, y: str, height: int = 360, legend: bool = False) -> go.Figure:
-    fig.update_layout(
-        template="plotly_white",
-        height=height,
-        margin={"l": 8, "r": 8, "t": 36 if legend else 12, "b": 8},
-        font={"size": 13, "family": "Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif"},
-        showlegend=legend,
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "title": None},
-    )
-    fig.update_xaxes(title=x, automargin=True)
-    fig.update_yaxes(title=y, automargin=True)
-    return fig
+    return charts.fit_bar_labels(charts.style(fig, x=x, y=y, height=height, font_size=13, legend=legend))
 
 
 def hour_figure(report) -> go.Figure:

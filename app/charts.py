@@ -6,6 +6,7 @@ value columns, and multi-series lines are pivoted so that missing groups show as
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -23,6 +24,7 @@ PALETTE = [
     "#7f8c8d",
     "#3d9970",
 ]
+FONT = "Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif"
 TIME_GRAINS = ("hour", "day_of_week", "weekday", "day", "date", "week", "month", "quarter", "year")
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 VALUE_NAMES = ("crimes", "count", "n", "value", "total", "rate", "share", "change", "pct_change")
@@ -86,26 +88,60 @@ def _time_index(frame: pd.DataFrame, time: str) -> pd.Index:
     return pd.Index(sorted(frame[time].dropna().unique()), name=time)
 
 
-def _layout(fig: go.Figure, *, x: str, y: str, compact: bool, legend: bool) -> go.Figure:
+def style(fig: go.Figure, *, x: str, y: str, height: int, font_size: int, legend: bool) -> go.Figure:
+    """The house look: white template, palette, axis titles, and a horizontal legend above the plot.
+
+    The legend sits outside the plot area, so plotly widens the top margin to hold it (wrapping onto
+    more rows on narrow tiles) instead of cutting its text off.
+    """
     fig.update_layout(
         template="plotly_white",
-        height=300 if compact else 440,
-        margin={"l": 8, "r": 8, "t": 36 if legend else 12, "b": 8},
-        font={
-            "size": 12 if compact else 14,
-            "family": "Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif",
-        },
+        height=height,
+        margin={"l": 8, "r": 8, "t": 36 if legend else 12, "b": 8, "autoexpand": True},
+        font={"size": font_size, "family": FONT},
         colorway=PALETTE,
         showlegend=legend,
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "title": None},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left", "title": None},
         hoverlabel={"font_size": 13},
     )
     fig.update_xaxes(title=x, automargin=True)
-    fig.update_yaxes(title=y, automargin=True, rangemode="tozero")
+    fig.update_yaxes(title=y, automargin=True)
     return fig
 
 
-def _tickformat(fig: go.Figure, time: str) -> None:
+def fit_bar_labels(fig: go.Figure, pad: float = 0.14) -> go.Figure:
+    """Widen the value axis of bars with labels outside them, so that the labels at the ends
+    ("52.7") stay inside the chart instead of being cut off at its edge."""
+    values = []
+    horizontal = False
+    for trace in fig.data:
+        if trace.type == "bar" and trace.textposition == "outside":
+            horizontal = horizontal or trace.orientation == "h"
+            values += [v for v in ((trace.x if trace.orientation == "h" else trace.y) or ()) if _finite(v)]
+    if not values:
+        return fig
+    low, high = min(0.0, *values), max(0.0, *values)
+    span = (high - low) or 1.0
+    bounds = [low - pad * span if low < 0 else 0, high + pad * span if high > 0 else 0]
+    (fig.update_xaxes if horizontal else fig.update_yaxes)(range=bounds, autorange=False)
+    return fig
+
+
+def _finite(value) -> bool:
+    try:
+        return value is not None and math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _layout(fig: go.Figure, *, x: str, y: str, compact: bool, legend: bool) -> go.Figure:
+    style(fig, x=x, y=y, height=300 if compact else 440, font_size=12 if compact else 14, legend=legend)
+    fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+def _tickformat(fig: go.Figure, time: str, values: list | None = None) -> None:
+    """Tick labels for the grain; a few dates get one tick each (no "Nov 2025, Nov 2025" repeats)."""
     formats = {
         "month": "%b %Y",
         "quarter": "%b %Y",
@@ -115,6 +151,8 @@ def _tickformat(fig: go.Figure, time: str) -> None:
     }
     if time in formats:
         fig.update_xaxes(tickformat=formats[time])
+        if values is not None and 0 < len(values) <= 12:
+            fig.update_xaxes(tickmode="array", tickvals=list(values))
     if time == "hour":
         fig.update_xaxes(tickmode="linear", dtick=2, range=[-0.5, 23.5])
     if time == "year":
@@ -151,7 +189,7 @@ def line_figure(frame: pd.DataFrame, compact: bool = False) -> go.Figure:
         )
     _layout(fig, x=label(s.time), y=label(s.value), compact=compact, legend=bool(s.series))
     fig.update_layout(hovermode="x unified")
-    _tickformat(fig, s.time)
+    _tickformat(fig, s.time, list(wide.index))
     return fig
 
 
@@ -170,7 +208,7 @@ def bar_figure(frame: pd.DataFrame, compact: bool = False) -> go.Figure:
                 values = values.fillna(0)
             fig.add_trace(go.Bar(x=list(index), y=values.tolist(), name=str(name)))
         _layout(fig, x=label(s.time), y=label(s.value), compact=compact, legend=bool(s.series))
-        _tickformat(fig, s.time)
+        _tickformat(fig, s.time, list(index))
         return fig
     category = s.category or frame.columns[0]
     groups = frame.groupby(s.series, sort=False) if s.series else [(label(s.value), frame)]
@@ -194,4 +232,4 @@ def bar_figure(frame: pd.DataFrame, compact: bool = False) -> go.Figure:
     if not compact:
         fig.update_layout(height=max(320, min(900, 90 + 30 * n * (1 if not s.series else 1.6))))
     fig.update_layout(barmode="group" if s.series and frame[s.series].nunique() <= 4 else "stack")
-    return fig
+    return fit_bar_labels(fig)

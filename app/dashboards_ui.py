@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from app import services, session
+from app import render, services, session, targets
 
 log = logging.getLogger(__name__)
 S = st.session_state
@@ -122,40 +122,36 @@ def pin_reply(user, reply, dashboard_id: str | None, title: str, *, new_title: s
     )
 
 
+DASHBOARD = targets.Kind("Pin to dashboard", ":material/push_pin:", "dashboard", "My dashboard", "Pin")
+
+
 def _do_pin(reply, key: str, source: str) -> None:
     from app.store import Conflict, StoreError
 
-    user = session.current_user()
-    choice = S.get(f"{key}-pin-target")
+    prefix = f"{key}-pin"
+    dashboard_id, new_title, title = targets.choice(prefix)
     try:
         dashboard = pin_reply(
-            user,
-            reply,
-            None if choice in (None, "__new__") else choice,
-            S.get(f"{key}-pin-title") or "",
-            new_title=S.get(f"{key}-pin-new") or "",
-            source=source,
+            session.current_user(), reply, dashboard_id, title, new_title=new_title, source=source
         )
     except Conflict:
-        S[f"{key}-pin-message"] = ("warning", "That dashboard changed just now: please pin again.")
+        targets.say(prefix, "warning", "That dashboard changed just now: please pin again.")
         return
     except StoreError as exc:
-        S[f"{key}-pin-message"] = ("error", str(exc))
+        targets.say(prefix, "error", str(exc))
         return
-    S[f"{key}-pin-message"] = ("success", f"Pinned to “{dashboard.title}”.")
-    S[f"{key}-pin-target"] = dashboard.id  # pinning again goes to the same dashboard, not a new one
+    link = targets.Link(
+        "pages/dashboards.py", "Open the dashboard", ":material/dashboard:", {"dashboard": dashboard.id}
+    )
+    text = f"Pinned to “{render.md_escape(dashboard.title)}”."
+    targets.say(prefix, "success", text, link, target=dashboard.id)
     S["dash_selected"] = dashboard.id
 
 
 def pin_control(reply, *, key: str, source: str = "ask") -> None:
     """A "Pin to dashboard" popover for an answer (nothing for refusals or when signed out)."""
     user = session.current_user()
-    if (
-        user is None
-        or reply is None
-        or getattr(reply, "error", None)
-        or getattr(reply, "intent", None) is None
-    ):
+    if not targets.answerable(user, reply):
         return
     try:
         dashboards = editable_dashboards(user)
@@ -163,30 +159,7 @@ def pin_control(reply, *, key: str, source: str = "ask") -> None:
         log.exception("listing dashboards failed")
         return
     titles = {d.id: d.title for d in dashboards}
-    options = [*titles, "__new__"]
-    if S.get(f"{key}-pin-target") not in options:
-        S.pop(f"{key}-pin-target", None)  # that dashboard was deleted or unshared meanwhile
-    with st.popover("Pin to dashboard", icon=":material/push_pin:", key=f"{key}-pin"):
-        st.selectbox(
-            "Dashboard",
-            options,
-            format_func=lambda o: "New dashboard…" if o == "__new__" else titles[o],
-            key=f"{key}-pin-target",
-        )
-        if S.get(f"{key}-pin-target", options[0]) == "__new__":
-            st.text_input("New dashboard's title", value="My dashboard", key=f"{key}-pin-new", max_chars=200)
-        default_title = reply.intent.describe() if hasattr(reply.intent, "describe") else reply.question
-        st.text_input("Tile title", value=default_title[:200], key=f"{key}-pin-title", max_chars=200)
-        st.button("Pin", type="primary", key=f"{key}-pin-go", on_click=_do_pin, args=(reply, key, source))
-    message = S.pop(f"{key}-pin-message", None)
-    if message:
-        kind, text = message
-        getattr(st, kind)(text)
-        if kind == "success":
-            try:
-                st.page_link("pages/dashboards.py", label="Open dashboards", icon=":material/dashboard:")
-            except Exception:  # outside main.py's navigation (a test page): no link
-                pass
+    targets.popover(DASHBOARD, f"{key}-pin", titles, reply, _do_pin, (reply, key, source))
 
 
 # ---- running tiles -----------------------------------------------------------------------------------

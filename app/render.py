@@ -7,6 +7,7 @@ many answers on one page.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pandas as pd
@@ -15,6 +16,12 @@ import streamlit as st
 from app import charts, maps, services
 
 CHART_TAB = {"number": "Answer", "line": "Chart", "bar": "Chart", "map": "Map"}
+
+
+def md_escape(text: str) -> str:
+    """User text (a title, a question) made literal for Streamlit's markdown: no links, no bold."""
+    escaped = re.sub(r"([\\`*_\[\]#<>~$])", r"\\\1", str(text))
+    return escaped.replace("://", ":\\/\\/")  # no bare-URL links either
 
 
 def _value_text(value, column: str | None) -> str:
@@ -72,14 +79,18 @@ def display_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _table(reply, key: str, compact: bool) -> None:
-    frame = reply.frame
-    shown = display_table(frame)
+    shown = display_table(reply.frame)
     st.dataframe(
         shown.rename(columns=charts.label),
         hide_index=True,
         height=260 if compact else min(560, 40 + 35 * len(shown)),
         key=f"{key}-table",
     )
+
+
+def _download(reply, key: str) -> None:
+    """The answer's rows (long form, as the engine returned them) as a CSV file; audited."""
+    frame = reply.frame
     st.download_button(
         "Download CSV",
         data=frame.to_csv(index=False).encode(),
@@ -151,8 +162,14 @@ def pretty_sql(sql: str | None) -> str:
         return sql
 
 
+def _sql(reply, *, expanded: bool = False) -> None:
+    with st.expander("SQL behind this answer", icon=":material/code:", expanded=expanded):
+        st.code(pretty_sql(reply.sql), language="sql", wrap_lines=True)
+
+
 def render_reply(reply, *, key: str, compact: bool = False) -> None:
-    """Draw an answer: refusal message, or tabs Chart | Table | SQL."""
+    """Draw an answer: a refusal message; a single number with its SQL and CSV underneath; or
+    tabs Chart | Table | SQL with the CSV download under them (in the Table tab on tiles)."""
     if reply.error:
         st.info(reply.error, icon=":material/info:")
         return
@@ -162,8 +179,12 @@ def render_reply(reply, *, key: str, compact: bool = False) -> None:
         if reply.chart == "map" and frame is not None:
             _map(reply, key, compact)  # still show where was looked at
         if reply.sql:
-            with st.expander("SQL"):
-                st.code(pretty_sql(reply.sql), language="sql")
+            _sql(reply)
+        return
+    if reply.chart == "number" and not compact:
+        _number(reply, key, compact)
+        _sql(reply)
+        _download(reply, key)
         return
     if reply.chart == "table":
         table, sql = st.tabs(["Table", "SQL"])
@@ -173,8 +194,12 @@ def render_reply(reply, *, key: str, compact: bool = False) -> None:
             _chart(reply, key, compact)
     with table:
         _table(reply, key, compact)
+        if compact:
+            _download(reply, key)
     with sql:
         st.code(pretty_sql(reply.sql), language="sql", wrap_lines=True)
+    if not compact:
+        _download(reply, key)
 
 
 def render_chips(intent, key: str, anchor: date | None = None) -> str | None:
@@ -201,7 +226,7 @@ def render_chips(intent, key: str, anchor: date | None = None) -> str | None:
 def render_notes(reply) -> None:
     """Corrections and unknown words the engine noticed."""
     for note in getattr(reply, "notes", None) or []:
-        st.caption(f":material/edit_note: {note}")
+        st.caption(f":material/edit_note: {md_escape(note)}")
 
 
 def month_label(value: date | None) -> str:

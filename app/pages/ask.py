@@ -102,7 +102,7 @@ def _follow_up() -> None:
         reply = None
     if reply is None or reply.error:
         reason = reply.error if reply is not None else "Something went wrong."
-        S["ask_followup_message"] = f"Couldn't apply “{text}”: {reason}"
+        S["ask_followup_message"] = f"Couldn't apply “{render.md_escape(text)}”: {reason}"
         return
     _show(reply, refined=True)
 
@@ -159,7 +159,7 @@ def _open_share_link() -> None:
 
 def _question_box() -> None:
     with st.form("ask_form", border=False, enter_to_submit=True):
-        box, button = st.columns([10, 1], vertical_alignment="bottom")
+        box, button = st.columns([6, 1], vertical_alignment="bottom")
         box.text_input(
             "Your question",
             key="ask_q",
@@ -198,7 +198,8 @@ def _recent() -> None:
     with st.sidebar:
         st.markdown("**Recent questions**")
         for i, question in enumerate(history):
-            st.button(question, key=f"ask_recent_{i}", on_click=ask_text, args=(question,), type="tertiary")
+            label = render.md_escape(question if len(question) <= 80 else question[:79] + "…")
+            st.button(label, key=f"ask_recent_{i}", on_click=ask_text, args=(question,), type="tertiary")
 
 
 def _message() -> None:
@@ -224,7 +225,9 @@ def _answer(reply, engine) -> None:
         render.render_notes(reply)
         return
     anchor = services.data_as_of(engine)
-    st.subheader(reply.intent.describe(anchor) if reply.intent is not None else reply.question)
+    st.subheader(
+        reply.intent.describe(anchor) if reply.intent is not None else render.md_escape(reply.question)
+    )
     st.caption("How I read it (✕ removes a part and asks again)")
     removed = render.render_chips(reply.intent, key="ask", anchor=anchor)
     if removed:
@@ -237,7 +240,7 @@ def _answer(reply, engine) -> None:
         boards_ui.add_to_board_control(reply, key="ask-board")
         dashboards_ui.pin_control(reply, key="ask-pin")
     with st.form("followup_form", border=False, enter_to_submit=True):
-        box, button = st.columns([10, 1], vertical_alignment="bottom")
+        box, button = st.columns([6, 1], vertical_alignment="bottom")
         box.text_input(
             "Follow up",
             key="ask_followup",

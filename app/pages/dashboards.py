@@ -116,7 +116,7 @@ def _create() -> None:
         return
     S["dash_new_title"] = ""
     _select(dashboard.id)
-    _say("success", f"Created “{dashboard.title}”. Pin answers to it from Ask or a board.")
+    _say("success", f"Created “{render.md_escape(dashboard.title)}”. Pin answers to it from Ask or a board.")
 
 
 def _rename(dashboard) -> None:
@@ -153,7 +153,7 @@ def _delete(dashboard) -> None:
         return
     if _act(services.get_store().delete_dashboard, session.current_user(), dashboard.id, dashboard.version):
         _select(None)
-        _say("success", f"Deleted “{dashboard.title}”.")
+        _say("success", f"Deleted “{render.md_escape(dashboard.title)}”.")
 
 
 # ---- drawing -------------------------------------------------------------------------------------------
@@ -305,7 +305,7 @@ def _tile(dashboard, pin, index: int, engine, filters: dict) -> list[str]:
     """One tile in its own bordered container; returns the filters it ignored."""
     with st.container(border=True, key=f"tile-{pin.id}"):
         head, menu = st.columns([12, 1], vertical_alignment="center")
-        head.markdown(f"**{pin.title}**")
+        head.markdown(f"**{render.md_escape(pin.title)}**")
         if dashboard.can_edit:
             with menu:
                 _tile_menu(dashboard, pin, index)
@@ -364,7 +364,7 @@ def _grid(dashboard_id: str, filters: dict) -> None:
                     ignored.setdefault(kind, []).append(pin.title)
     if ignored:
         lines = [
-            f"{'Area' if k == 'area' else 'Period'} filter ignored by: {', '.join(t)}"
+            f"{'Area' if k == 'area' else 'Period'} filter ignored by: {', '.join(map(render.md_escape, t))}"
             for k, t in ignored.items()
         ]
         summary.caption(":material/filter_alt_off: " + " · ".join(lines))
@@ -415,7 +415,7 @@ def main() -> None:
         if dashboard.access == "owner"
         else f"shared by {dashboard.owner} · you can {'edit' if dashboard.can_edit else 'view'}"
     )
-    st.subheader(dashboard.title)
+    st.subheader(render.md_escape(dashboard.title))
     count = len(dashboard.pins)
     st.caption(f"{count} tile{'' if count == 1 else 's'} · {owner}")
     _controls(dashboard, engine)

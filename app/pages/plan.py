@@ -9,7 +9,7 @@ import logging
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from app import boards_ui, services
+from app import boards_ui, render, services
 from app.store import StoreError
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ def main() -> None:
             st.switch_page("pages/boards.py", query_params={"board": board.id})
         except StreamlitAPIException:  # run outside app/main.py's navigation (e.g. a page test)
             st.query_params["board"] = board.id
-            st.success(f"Board “{board.title}” created with {len(board.tiles)} tiles.")
+            st.success(f"Board “{render.md_escape(board.title)}” created with {len(board.tiles)} tiles.")
 
 
 services.require_entrypoint()

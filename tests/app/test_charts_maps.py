@@ -69,3 +69,34 @@ def test_points_are_json_safe_with_tooltip_text():
     assert list(pts.columns) == ["lat", "lon", "title", "detail"]
     assert pts.loc[0, "title"] == "Bicycle theft" and "Mare Street" in pts.loc[0, "detail"]
     json.dumps(pts.to_dict("records"))
+
+
+def test_bar_value_labels_fit_inside_the_chart():
+    frame = pd.DataFrame({"borough": ["Merton", "Havering", "Hackney"], "change": [52.7, 3.6, -4.0]})
+    xaxis = charts.bar_figure(frame).layout.xaxis
+    low, high = xaxis.range
+    assert high > 52.7 * 1.1 and low < -4.0  # room for "52.7" and "-4.0" outside their bars
+    assert xaxis.autorange is False
+
+
+def test_plan_charts_share_the_legend_and_label_fitting():
+    from types import SimpleNamespace
+
+    from app import briefing
+
+    report = SimpleNamespace(
+        by_hour=pd.DataFrame(
+            {"hour": [22, 23, 0], "per_event_day": [5.0, 3.0, 1.0], "per_baseline_day": [1.0] * 3}
+        )
+    )
+    fig = briefing.hour_figure(report)
+    assert fig.layout.showlegend and fig.layout.legend.orientation == "h" and fig.layout.legend.y > 1
+    assert fig.layout.margin.autoexpand  # the legend pushes the top margin instead of being cut off
+    streets = briefing._hbar(["On or near A Road", "On or near B Street"], [23, 12], "Crimes")
+    assert streets.layout.xaxis.range[1] > 23
+
+
+def test_a_few_months_get_one_tick_each():
+    frame = pd.DataFrame({"month": pd.to_datetime(["2025-12-01"]), "crimes": [225]})
+    xaxis = charts.line_figure(frame).layout.xaxis
+    assert xaxis.tickmode == "array" and len(xaxis.tickvals) == 1

@@ -42,6 +42,26 @@ def test_number_answer_is_a_metric_with_change():
     assert at.metric[0].value == "1,234" and "+12.2%" in at.metric[0].delta
 
 
+def test_number_answer_shows_its_sql_and_csv_without_tabs():
+    at = _draw("number")
+    assert at.expander[0].label == "SQL behind this answer"
+    assert at.code[0].value.split() == ["SELECT", "1"]
+    assert at.get("download_button")[0].proto.label == "Download CSV"
+    assert len(at.tabs) == 3  # only the compact tile (t2) keeps the Answer | Table | SQL tabs
+
+
+def test_every_chart_answer_has_a_csv_download_under_the_tabs():
+    for kind in ("line", "bar", "map"):
+        at = _draw(kind)
+        labels = [b.proto.label for b in at.get("download_button")]
+        assert labels.count("Download CSV") == 2, kind  # the full answer and the compact tile
+
+
+def test_md_escape_keeps_user_text_literal():
+    text = render.md_escape("**O2** [x](http://evil) <b>")
+    assert "**" not in text.replace("\\*", "") and "\\[x\\]" in text and "http:\\/\\/" in text
+
+
 def test_map_answer_is_a_deck():
     at = _draw("map")
     assert not at.exception

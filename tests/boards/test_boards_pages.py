@@ -175,7 +175,19 @@ def test_add_to_board_control_adds_a_tile(store, users):
     at.selectbox(key="ask-board-target").set_value("__new__").run()
     at.text_input(key="ask-board-new").input("Brent trends").run()
     at.button(key="ask-board-go").click().run()
-    assert any(b.title == "Brent trends" and len(b.tiles) == 1 for b in store.list_boards(users["sarge"]))
+    (new,) = [b for b in store.list_boards(users["sarge"]) if b.title == "Brent trends"]
+    assert len(new.tiles) == 1
+    assert at.selectbox(key="ask-board-target").value == new.id  # adding again goes to the same board
+
+
+def test_add_to_board_message_shows_a_markdown_title_literally(store, users):
+    store.create_board(users["sarge"], "**Loud** [click](http://evil)")
+    at = AppTest.from_function(_ask_page_with_control, default_timeout=60)
+    at.session_state["user"] = users["sarge"]
+    at.run()
+    at.button(key="ask-board-go").click().run()
+    assert not at.exception
+    assert "\\*\\*Loud\\*\\* \\[click\\]" in at.success[0].value
 
 
 def test_signed_out_ask_page_shows_no_control(store):
