@@ -115,9 +115,12 @@ class TimeWindow:
             return _day(self.start) if self.start == self.end else f"{_day(self.start)} – {_day(self.end)}"
         if self.kind == "rel_months":
             base = "last month" if self.n == 1 else f"last {self.n} months"
-            return (
-                base if not self.offset else f"{self.n} months ending {self.offset} months before the latest"
-            )
+            if not self.offset:
+                return base
+            span = "the month" if self.n == 1 else f"the {self.n} months"
+            if self.offset == self.n:
+                return f"{span} before"  # the period just before "last N months"
+            return f"{span} ending {self.offset} {'month' if self.offset == 1 else 'months'} before the latest"
         if self.kind == "rel_year":
             name = {0: "this year", -1: "last year"}.get(self.offset, f"year {self.offset:+d}")
             return name if self.n == 1 else f"since {name}"
