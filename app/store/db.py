@@ -13,6 +13,7 @@ transaction, and recorded in ``schema_migrations``.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -48,6 +49,21 @@ def connect(path: Path) -> sqlite3.Connection:
     con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     con.execute("PRAGMA foreign_keys = ON")
     return con
+
+
+def use_wal(con: sqlite3.Connection) -> None:
+    """Put the file in WAL mode. Switching needs an exclusive lock that SQLite does not wait
+    for, so several processes opening a new file at once are told 'locked': retry then."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                con.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def migrations() -> list[tuple[int, str, Path]]:
@@ -121,7 +137,7 @@ class Database:
         self._clock = clock or utc_now
         con = connect(self.path)
         try:
-            con.execute("PRAGMA journal_mode = WAL")
+            use_wal(con)
             migrate(con, self.now())
         finally:
             con.close()
