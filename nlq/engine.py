@@ -181,6 +181,11 @@ class Engine:
             return f"No event matches {intent.event!r}."
         if intent.event_category and intent.event_category not in v.event_categories:
             return f"Unknown event category {intent.event_category!r}."
+        if (intent.event or intent.event_category) and intent.event_venue:
+            # "concerts at the O2": say there were none rather than answer 0
+            if not v.events_matching(intent.event, intent.event_category, intent.event_venue):
+                what = intent.event or f"{intent.event_category} events"
+                return f"The events table has no {what} at {intent.event_venue}."
         return None
 
 

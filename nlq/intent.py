@@ -44,9 +44,19 @@ GRAINS = (
     "location",
     "lsoa",
     "venue",
+    "day_type",
 )
 TIME_GRAINS = ("hour", "weekday", "day", "week", "month", "quarter", "year")
-TIMES_OF_DAY = {"morning": (6, 11), "afternoon": (12, 17), "evening": (18, 21), "night": (22, 5)}
+TIMES_OF_DAY = {
+    "morning": (6, 11),
+    "afternoon": (12, 17),
+    "evening": (18, 21),
+    "night": (22, 5),
+    "lunchtime": (12, 13),
+}
+# Named times of day made of several hour ranges (first and last hour of each, inclusive).
+# Rush hour: the morning and evening peaks, 07:00-09:59 and 16:00-18:59.
+HOUR_SETS = {"rush hour": ((7, 9), (16, 18))}
 DAY_TYPES = ("weekend", "weekday")
 WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 CHARTS = ("number", "line", "bar", "map", "table")
@@ -57,6 +67,7 @@ GRAIN_LABELS = {
     "bcu": "BCU",
     "lsoa": "LSOA",
     "location": "street",
+    "day_type": "weekday / weekend",
 }
 
 
@@ -113,20 +124,22 @@ class Intent:
         if self.bcus:
             parts.append(("bcus", _join(b + " BCU" for b in self.bcus)))
         if self.venues:
-            parts.append(("venues", f"within {_distance(self.radius_m)} of {_join(self.venues)}"))
+            names = _join(self.venues) if len(self.venues) <= 5 else f"{len(self.venues)} venues"
+            parts.append(("venues", f"within {_distance(self.radius_m)} of {names}"))
         if self.streets:
             parts.append(("streets", _join(self.streets)))
         if self.event or self.event_category:
             label = "during " + (self.event or f"{self.event_category} events")
-            if self.event_venue and not self.event:
+            if self.event_venue:
                 label += f" at {self.event_venue}"
             if self.event_year:
                 label += f" {self.event_year}"
             parts.append(("event", label))
         if self.time_of_day:
-            lo, hi = hour_span(self.time_of_day)
-            name = "" if self.time_of_day not in TIMES_OF_DAY else self.time_of_day + " "
-            parts.append(("time_of_day", f"{name}({lo:02d}:00–{hi:02d}:59)"))
+            named = self.time_of_day in TIMES_OF_DAY or self.time_of_day in HOUR_SETS
+            name = self.time_of_day + " " if named else ""
+            spans = ", ".join(f"{lo:02d}:00–{hi:02d}:59" for lo, hi in hour_spans(self.time_of_day))
+            parts.append(("time_of_day", f"{name}({spans})"))
         if self.day_type:
             parts.append(("day_type", "weekends" if self.day_type == "weekend" else "weekdays"))
         if self.weekdays:
@@ -270,7 +283,7 @@ class Intent:
         if bad or len(self.group_by) > 3:
             raise ValueError(f"bad group_by {self.group_by!r}")
         if self.time_of_day is not None:
-            hour_span(self.time_of_day)
+            hour_spans(self.time_of_day)
         if self.day_type is not None and self.day_type not in DAY_TYPES:
             raise ValueError(f"unknown day type {self.day_type!r}")
         if any(d not in WEEKDAYS for d in self.weekdays):
@@ -306,6 +319,17 @@ def hour_span(time_of_day: str) -> tuple[int, int]:
     if not m or int(m[1]) > 23 or int(m[2]) > 23:
         raise ValueError(f"unknown time of day {time_of_day!r}")
     return int(m[1]), int(m[2])
+
+
+def hour_spans(time_of_day: str) -> tuple[tuple[int, int], ...]:
+    """Every (first, last) hour range of a time of day: one for most, two for 'rush hour'.
+
+    >>> hour_spans("rush hour"), hour_spans("lunchtime")
+    (((7, 9), (16, 18)), ((12, 13),))
+    """
+    if time_of_day in HOUR_SETS:
+        return HOUR_SETS[time_of_day]
+    return (hour_span(time_of_day),)
 
 
 def _join(items) -> str:

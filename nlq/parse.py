@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz, process
 
 from nlq.hours import find_hours
-from nlq.intent import TIME_GRAINS, Intent, hour_range
+from nlq.intent import GRAIN_LABELS, GRAINS, TIME_GRAINS, Intent, hour_range
 from nlq.pipeline import FILLER
 from nlq.refusal import refuse_reason
 from nlq.streets import StreetMatcher
@@ -54,7 +54,7 @@ RADIUS = re.compile(
 )
 DEFAULT_PLURAL_TOP = 5
 # Labels that say how to answer but not what about: a question made only of these is not about crime.
-FUNCTION_LABELS = {"PER", "WHICH", "NEAR", "EXCLUDE", "TOTAL", "COMPARE", "CHART", "COUNT"}
+FUNCTION_LABELS = {"PER", "WHICH", "NEAR", "EXCLUDE", "TOTAL", "COMPARE", "CHART", "COUNT", "FILLER"}
 # "up"/"down" after these words is not a change ("broken down by month", "split up").
 NOT_CHANGE_BEFORE = {
     "broken",
@@ -108,6 +108,20 @@ US_SPELLING = {
     "kilometer": "kilometre",
 }
 _US_WORD = re.compile(r"\b(?:" + "|".join(US_SPELLING) + r")\b")
+# Short forms of the last word of a place name, expanded only when the result names a known
+# place ("kings x" -> "kings cross", "leicester sq" -> "leicester square"), never on their own.
+ABBREVIATIONS = {
+    "x": "cross",
+    "sq": "square",
+    "stn": "station",
+    "pk": "park",
+    "rd": "road",
+    "stad": "stadium",
+    "ctr": "centre",
+    "cntr": "centre",
+    "mkt": "market",
+    "pal": "palace",
+}
 
 
 @dataclass
@@ -183,12 +197,33 @@ class Parser:
             return label_values[1][0]
         return word
 
+    def expand_abbreviations(self, text: str) -> str:
+        """'kings x' -> 'kings cross' when that completes a place name the vocabulary knows.
+
+        >>> p = Parser.__new__(Parser); p.vocab = type("V", (), {"phrases": {"kings cross": 0}, "streets": {}})()
+        >>> p.expand_abbreviations("robbery near kings x"), p.expand_abbreviations("x marks the spot")
+        ('robbery near kings cross', 'x marks the spot')
+        """
+        words = text.split(" ")
+        for k, w in enumerate(words):
+            full = ABBREVIATIONS.get(w)
+            if not full or k == 0:
+                continue
+            for n in (1, 2, 3):
+                if k - n < 0:
+                    break
+                phrase = " ".join([*words[k - n : k], full])
+                if phrase in self.vocab.phrases or phrase in self.vocab.streets:
+                    words[k] = full
+                    break
+        return " ".join(words)
+
     # ---- main ------------------------------------------------------------------------------------
     def parse(self, question: str) -> ParseResult:
         reason = refuse_reason(question, consumed=self._consumed_outcomes(question))
         if reason:
             return ParseResult(None, reason, suggestions=self.suggestions())
-        text, notes = self.correct(normalise(question))
+        text, notes = self.correct(self.expand_abbreviations(normalise(question)))
         notes = [_original_case(n, question) for n in notes]
         times = find_times(text, self.vocab.anchor_month)
         radius, radius_span = _radius(text)
@@ -265,6 +300,20 @@ class Parser:
                 notes,
                 self.suggestions(),
             )
+        # "by ward", "broken down by postcode": a grouping the warehouse cannot make is refused, never dropped
+        for t in unknown:
+            i = t.i - 1
+            while i >= 0 and doc[i].lower_ in ("the", "a", "an", "their", "its"):
+                i -= 1
+            if i >= 0 and doc[i].lower_ in ("by", "per", "each", "every") and not t.is_stop:
+                return ParseResult(
+                    None,
+                    f"I can't break crime down by '{t.text}'. I can group by "
+                    + ", ".join(GRAIN_LABELS.get(g, g) for g in GRAINS)
+                    + ".",
+                    notes,
+                    self.suggestions(),
+                )
         if not times and unknown and all(p.label in FUNCTION_LABELS for p in parts):
             return ParseResult(
                 None,
@@ -325,6 +374,7 @@ class Parser:
 
         crime, excluded, outcomes, boroughs, bcus, venues = [], [], [], [], [], []
         crime_parts = []
+        kind_parts: list[Part] = []
         event = category = None
         excluding = False
         for p in parts:
@@ -357,6 +407,8 @@ class Parser:
                 event = event or (name[4:] if name.lower().startswith("the ") else name)
             elif p.label == "EVENTCAT":
                 category = category or values(p)[0]
+            elif p.label == "VENUEKIND":
+                kind_parts.append(p)
         if event:
             category = None
 
@@ -389,23 +441,43 @@ class Parser:
         order = "desc"
         rank_parts = [p for p in parts if p.label == "TOP"]
         avg_unit = None
+        # "weekends vs weekdays", "weekday or weekend": both day types named = one row for each
+        if {p.value for p in parts if p.label == "DAYTYPE"} == {"weekend", "weekday"}:
+            first = next(p for p in parts if p.label == "DAYTYPE")
+            for p in parts:
+                if p.label == "DAYTYPE":
+                    p.label, p.value = ("GRAIN", "day_type") if p is first else ("FILLER", "")
+            labels.discard("DAYTYPE")
         for p in parts:
             if p.label == "DAYTYPE" and p.value == "weekday" and prev_word(p) in ("by", "per", "each"):
                 p.label, p.value = "GRAIN", "weekday"
         grain_parts = [p for p in parts if p.label == "GRAIN"]
+        how_many = any(p.label == "COUNT" and p.text.startswith("how many") for p in parts)
         for p in grain_parts:
             g = p.value
             before = prev_word(p)
             adjective = p.text in ADJECTIVE_GRAINS
+            # "crimes a day", "how many burglaries per week": a count per unit of time is an average
+            if measure == "count" and g in ("day", "week", "month", "year") and avg_unit is None:
+                a_unit = (
+                    p.start > 0
+                    and words[p.start - 1] in ("a", "an")
+                    and prev_word(p, skip=("a", "an"))
+                    not in ("on", "in", "for", "of", "what", "which", "by", "each", "every", "per")
+                )
+                if a_unit or (how_many and words[p.start - 1] == "per" if p.start > 0 else False):
+                    measure, avg_unit = "average_per_month", g
+                    continue
             if measure == "average_per_month" and g in ("day", "week", "month", "year") and avg_unit is None:
                 near_avg = any(q.label == "AVERAGE" and 0 <= p.start - q.end <= 2 for q in parts)
                 if adjective or before in ("per", "a", "each", "every") or near_avg:
                     avg_unit = g
                     continue
             last = doc[p.end - 1].lower_
-            plural = (last != doc[p.end - 1].lemma_ or last in ("lsoas",)) and last.endswith("s")
+            plural = (last != doc[p.end - 1].lemma_ or last in ("lsoas", "bcus")) and last.endswith("s")
             triggered = (
                 adjective
+                or g == "day_type"
                 or re.fullmatch(r"(\w+) by \1", p.text.lower()) is not None  # "month by month"
                 or p.text.lower().startswith(("what ", "which "))  # "what time"
                 or before in GROUP_TRIGGERS
@@ -421,6 +493,27 @@ class Parser:
                 group_by.append(g)
                 if rank_parts and top_n is None:
                     top_n = self._rank_size(doc, p, rank_parts, plural)
+        # "crime near each stadium", "which arena had the most robbery", "by venue": every venue
+        # (of that kind) within the radius, one row each
+        for p in kind_parts:
+            last = doc[p.end - 1].lower_
+            plural = last.endswith(("s", "ia")) and last != p.value
+            if venues:
+                continue
+            if (
+                plural
+                or prev_word(p) in ("each", "every", "all", "by", "per", "any")
+                or any(q.label in ("WHICH", "TOP") and 0 <= p.start - q.end <= 3 for q in parts)
+            ):
+                venues = [n for n, info in v.venues.items() if info.get("kind") == p.value]
+                if "venue" not in group_by:
+                    group_by.insert(0, "venue")
+                if rank_parts and top_n is None:
+                    top_n = self._rank_size(doc, p, rank_parts, plural)
+            else:
+                notes.append(f"'{p.text}' is not one place: name the venue, or ask about each {p.value}")
+        if "venue" in group_by and not venues:
+            venues = list(v.venues)
         if rank_parts:
             order = rank_parts[0].value
             if not group_by:
@@ -495,6 +588,17 @@ class Parser:
         event_venue = None
         if category and venues:
             event_venue = venues[0]
+        if event and len(venues) == 1:
+            # "NFL games at Tottenham Hotspur Stadium": the events held there, not every game of that name
+            ev = next(p for p in parts if p.label == "EVENT")
+            at_venue = any(
+                q.label == "VENUE"
+                and q.start > ev.start
+                and words[q.start - 1 if words[q.start - 1] != "the" else q.start - 2] == "at"
+                for q in parts
+            )
+            if at_venue and venues[0] in {e["venue"] for e in v.events_matching(event, None)}:
+                event_venue = venues[0]
         if (event or category) and not (boroughs or bcus or venues):
             held_at = {e["venue"] for e in v.events_matching(event, category)}
             if len(held_at) == 1:

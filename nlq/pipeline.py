@@ -36,7 +36,7 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "quarter": ("quarter", "quarterly"),
         "year": ("year", "yearly", "annual", "annually", "year by year"),
         "borough": ("borough", "local authority", "council area", "council", "area"),
-        "bcu": ("bcu", "command unit", "basic command unit"),
+        "bcu": ("bcu", "bcus", "command unit", "command units", "basic command unit", "basic command units"),
         "crime_type": (
             "crime type",
             "type",
@@ -53,7 +53,8 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "outcome": ("outcome", "result", "resolution", "outcome category"),
         "location": ("street", "road", "location", "place", "spot"),
         "lsoa": ("lsoa", "lsoas", "neighbourhood", "small area", "lower super output area", "output area"),
-        "venue": ("venue",),
+        "venue": ("venue", "venues"),
+        "day_type": ("day type", "type of day", "kind of day", "weekday or weekend", "weekend or weekday"),
     },
     "TREND": {"month": ("trend", "over time", "time series", "timeline", "trend line")},
     "RATE": {
@@ -259,6 +260,16 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
             "after dark",
             "late night",
         ),
+        "lunchtime": (
+            "lunchtime",
+            "lunchtimes",
+            "lunch time",
+            "lunch",
+            "at lunch",
+            "over lunch",
+            "lunch hour",
+        ),
+        "rush hour": ("rush hour", "rush hours", "rush-hour", "commuting hours", "commuter hours"),
         # after midnight until the morning (an hour range, as nlq.intent.hour_range writes it)
         "00-05": ("early hours", "small hours", "wee hours", "early hours of the morning"),
     },
@@ -563,6 +574,11 @@ def build_nlp(vocab: Vocabulary):
         for value, phrases in groups.items():
             for p in phrases:
                 add(label, normalise_phrase(p) if p != "%" else p, value)
+    # kinds of venue from the data ('stadium', 'arena', 'town centre'): "crime near each stadium"
+    for kind in sorted({str(info.get("kind") or "") for info in vocab.venues.values()} - {""}):
+        k = normalise_phrase(kind)
+        for form in dict.fromkeys((k, k + "s", k[:-2] + "a" if k.endswith("um") else k + "s")):
+            add("VENUEKIND", form, kind)
     ruler.add_patterns(patterns)
     return nlp
 

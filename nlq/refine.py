@@ -11,9 +11,18 @@ import re
 from dataclasses import replace
 
 from nlq.intent import Intent
+from nlq.parse import _radius, normalise
+from nlq.refusal import refuse_reason
 from nlq.vocabulary import Vocabulary
 
-ADD_WORDS = re.compile(r"\b(also|too|as well|add|plus|and)\b")
+# Adding to what was there needs an explicit word: "and shoplifting too", "also Camden", "plus Brent".
+# A bare "and" is not one: "and in Camden?" / "same for Lambeth and Southwark" replace the place.
+ADD_WORDS = re.compile(r"\b(also|too|as well|add|adding|plus|along with|together with|on top)\b")
+GRAIN_WORDS = re.compile(
+    r"\b(by|per|each|every|split|break|broken|breakdown)\b|\b(hourly|daily|weekly|monthly|quarterly|yearly|annual)\b"
+    r"|\b(boroughs?|bcus?|types?|categor(y|ies)|outcomes?|streets?|roads?|locations?|lsoas?|neighbourhoods?"
+    r"|venues?|hours?|days?|weeks?|months?|quarters?|years?|weekdays?)\b"
+)
 CLEAR_AREA = re.compile(
     r"\b(all of london|london[- ]wide|everywhere|all boroughs|whole of london|across london)\b"
 )
@@ -27,9 +36,15 @@ def refine(previous: Intent, text: str, vocabulary: Vocabulary, parser=None) -> 
     parser = parser or _parser_for(vocabulary)
     low = text.lower()
     result = parser.parse(text)
+    radius, _span = _radius(normalise(text)) if len(text) <= 300 else (None, None)
     if result.intent is None:
         if CLEAR_AREA.search(low) or CLEAR_TYPES.search(low) or CLEAR_TIME.search(low):
             delta = Intent()
+        elif radius and not refuse_reason(text):
+            # "within 1km instead", "make it 250m": a new distance for the venue already asked about
+            if not previous.venues:
+                return "A distance needs a venue: try 'within 1km of Wembley Stadium'."
+            return replace(previous, radius_m=radius, notes=())
         else:
             return result.error or "I couldn't tell what to change."
     else:
@@ -57,6 +72,9 @@ def refine(previous: Intent, text: str, vocabulary: Vocabulary, parser=None) -> 
         changed = True
     if delta.outcomes:
         out = replace(out, outcomes=merge(out.outcomes, delta.outcomes))
+        changed = True
+    if delta.radius_m != 500 and not delta.venues and previous.venues:
+        out = replace(out, radius_m=delta.radius_m)
         changed = True
     if delta.boroughs or delta.bcus or delta.venues:
         if adding:
@@ -106,9 +124,18 @@ def refine(previous: Intent, text: str, vocabulary: Vocabulary, parser=None) -> 
             out = replace(out, time=delta.time, baseline=delta.baseline)
         changed = True
     if delta.group_by and not (delta.compare and set(delta.group_by) <= {"borough", "bcu", "venue"}):
-        out = replace(
-            out, group_by=merge(out.group_by, delta.group_by)[:3], top_n=delta.top_n, order=delta.order
-        )
+        group_by = delta.group_by
+        if delta.top_n and not GRAIN_WORDS.search(low):
+            # "top 10", "just the top 3": rank what was already grouped, or the natural grain
+            group_by = out.group_by or (_rank_grain(out),)
+        out = replace(out, group_by=merge(out.group_by, group_by)[:3], top_n=delta.top_n, order=delta.order)
+        # "per borough" after "burglary in Camden": grouping by a filter with one value means all of them
+        if "borough" in group_by and len(out.boroughs) == 1 and not delta.boroughs:
+            out = replace(out, boroughs=())
+        if "bcu" in group_by and len(out.bcus) == 1 and not delta.bcus:
+            out = replace(out, bcus=())
+        if "crime_type" in group_by and len(out.crime_types) == 1 and not delta.crime_types:
+            out = replace(out, crime_types=())
         changed = True
     if delta.chart:
         out = replace(out, chart=delta.chart)
@@ -131,6 +158,14 @@ def refine(previous: Intent, text: str, vocabulary: Vocabulary, parser=None) -> 
     except ValueError as e:
         return str(e)
     return replace(out, notes=tuple(delta.notes))
+
+
+def _rank_grain(i: Intent) -> str:
+    """What 'top N' ranks when nothing was grouped: streets within one place, boroughs for one
+    crime type London-wide, otherwise crime types."""
+    if len(i.crime_types) == 1:
+        return "location" if (i.boroughs or i.venues or i.bcus) else "borough"
+    return "crime_type"
 
 
 def _parser_for(vocabulary: Vocabulary):

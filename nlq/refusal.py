@@ -31,7 +31,12 @@ _PEOPLE = re.compile(
     r"|\b(list|name|identify|find|track|locate)\s+(the\s+|all\s+)?(suspects?|offenders?|victims?|perpetrators?|culprits?"
     r"|criminals?|witness(es)?|people|individuals?)\b"
     r"|\b(which|what)\s+(suspects?|offenders?|victims?|people|persons|individuals?)\b"
-    r"|\bhow\s+old\b|\bwhere\s+(does|do|did)\b[^?]*\bliv(e|es|ed|ing)\b)",
+    r"|\bhow\s+old\b|\bwhere\s+(does|do|did)\b[^?]*\bliv(e|es|ed|ing)\b"
+    # personal attributes as a breakdown: "by age", "split by gender", "age of the victims"
+    r"|\b(by|per|each|every|across)\s+(the\s+|their\s+)?(age|ages|age\s+group|gender|genders|sex|race|races|ethnicity"
+    r"|ethnicities|ethnic\s+groups?|religions?|nationalit(y|ies)|sexuality|sexual\s+orientation|disabilit(y|ies)"
+    r"|names?)\b"
+    r"|\b(age|ages|gender|sex|race|ethnicity|nationality)\s+of\s+(the\s+)?(victims?|suspects?|offenders?|perpetrators?))",
     re.I,
 )
 _NOT_HELD = {

@@ -15,12 +15,12 @@ import datetime as dt
 
 from sqlglot import exp
 
-from nlq.intent import WEEKDAYS, Intent, hour_span
+from nlq.intent import WEEKDAYS, Intent, hour_spans
 from nlq.timeexpr import TimeWindow
 
 POINT_COLUMNS = ("latitude", "longitude", "crime_type", "month", "occurred_at", "location", "borough")
 GRAIN_ALIAS = {"weekday": "day_of_week", "crime_type": "crime_type", "outcome": "outcome"}
-OCCURRED_GRAINS = {"hour", "weekday", "day", "week"}
+OCCURRED_GRAINS = {"hour", "weekday", "day", "week", "day_type"}
 
 
 def c(name: str) -> exp.Column:
@@ -109,6 +109,14 @@ def time_condition(w: TimeWindow) -> exp.Expression:
         return d.between(
             _minus(_anchor_day(), w.offset + w.n - 1, "DAY"), _minus(_anchor_day(), w.offset, "DAY")
         )
+    if w.kind == "rel_weekend":
+        # the latest Sunday on or before D (isodow: Monday 1 .. Sunday 7), `offset` weeks earlier
+        back = exp.Mod(this=_fn("isodow", _anchor_day()), expression=lit(7))
+        if w.offset:
+            back = exp.Add(this=back, expression=lit(7 * w.offset))
+        sunday = exp.Sub(this=_anchor_day(), expression=exp.cast(back, exp.DataType.Type.INT))
+        saturday = exp.Sub(this=sunday.copy(), expression=lit(1))
+        return _occurred_date().between(saturday, sunday)
     raise ValueError(f"unknown time window {w.kind}")
 
 
@@ -173,13 +181,15 @@ def conditions(i: Intent, skip: frozenset[str] = frozenset()) -> list[tuple[str,
     if i.time and "time" not in skip:
         out.append(("time", time_condition(i.time)))
     if i.time_of_day:
-        lo, hi = hour_span(i.time_of_day)
-        cond = (
-            _hour().between(lit(lo), lit(hi))
-            if lo <= hi
-            else exp.or_(_hour() >= lit(lo), _hour() < lit(hi + 1))
-        )
-        out.append(("time_of_day", exp.paren(cond) if lo > hi else cond))
+        spans = []
+        for lo, hi in hour_spans(i.time_of_day):
+            spans.append(
+                _hour().between(lit(lo), lit(hi))
+                if lo <= hi
+                else exp.or_(_hour() >= lit(lo), _hour() < lit(hi + 1))
+            )
+        cond = spans[0] if len(spans) == 1 else exp.or_(*spans)
+        out.append(("time_of_day", exp.paren(cond) if isinstance(cond, exp.Or) else cond))
     if i.day_type:
         cond = _dow().isin(lit(0), lit(6)) if i.day_type == "weekend" else _dow().between(lit(1), lit(5))
         out.append(("day_type", cond))
@@ -226,6 +236,10 @@ def grain_expr(g: str) -> exp.Expression:
         return c("lsoa_code")
     if g == "venue":
         return exp.column("venue", table="v")
+    if g == "day_type":  # DESIGN.md: weekend = Saturday and Sunday (dayofweek 6 and 0)
+        return exp.Case(
+            ifs=[exp.If(this=_dow().isin(lit(0), lit(6)), true=lit("Weekend"))], default=lit("Weekday")
+        )
     return c(g)
 
 

@@ -98,7 +98,11 @@ SHORT = {
 class TimeWindow:
     """A period. kind: 'months' | 'days' (absolute, inclusive, end None = open) or
     'rel_months' (n months ending `offset` months before A), 'rel_year' (n years starting at
-    year(A)+offset), 'rel_days' (n days ending `offset` days before D)."""
+    year(A)+offset), 'rel_days' (n days ending `offset` days before D), 'rel_weekend' (the
+    Saturday and Sunday of the latest weekend ending on or before D, `offset` weeks earlier).
+
+    "last week" is the 7 days ending with D (a rolling week, like "last 7 days"); "last weekend"
+    is the latest complete Saturday–Sunday ending on or before D."""
 
     kind: str
     start: dt.date | None = None
@@ -120,13 +124,23 @@ class TimeWindow:
             span = "the month" if self.n == 1 else f"the {self.n} months"
             if self.offset == self.n:
                 return f"{span} before"  # the period just before "last N months"
-            return f"{span} ending {self.offset} {'month' if self.offset == 1 else 'months'} before the latest"
+            return (
+                f"{span} ending {self.offset} {'month' if self.offset == 1 else 'months'} before the latest"
+            )
         if self.kind == "rel_year":
             name = {0: "this year", -1: "last year"}.get(self.offset, f"year {self.offset:+d}")
             return name if self.n == 1 else f"since {name}"
         if self.kind == "rel_days":
             base = "latest day" if self.n == 1 else f"last {self.n} days"
             return base if not self.offset else f"{base} ({self.offset} days earlier)"
+        if self.kind == "rel_weekend":
+            if not self.offset:
+                return "last weekend"
+            return (
+                "the weekend before"
+                if self.offset == 1
+                else f"the weekend {self.offset} weeks before the latest"
+            )
         return self.kind
 
     @property
@@ -135,7 +149,7 @@ class TimeWindow:
 
     @property
     def uses_days(self) -> bool:
-        return self.kind in ("days", "rel_days")
+        return self.kind in ("days", "rel_days", "rel_weekend")
 
     def resolved(self, anchor_month: dt.date) -> TimeWindow:
         """The same months as an absolute window, for labels (SQL keeps the relative form).
@@ -170,6 +184,8 @@ class TimeWindow:
             return replace(self, offset=self.offset + self.n)
         if self.kind == "rel_year":
             return replace(self, offset=self.offset - self.n)
+        if self.kind == "rel_weekend":
+            return replace(self, offset=self.offset + 1)
         return None
 
     def year_before(self) -> TimeWindow | None:
@@ -184,6 +200,8 @@ class TimeWindow:
             return replace(self, offset=self.offset - 1)
         if self.kind == "rel_days":
             return replace(self, offset=self.offset + 365)
+        if self.kind == "rel_weekend":
+            return replace(self, offset=self.offset + 52)
         return None
 
     def to_dict(self) -> dict:
@@ -200,6 +218,7 @@ class TimeWindow:
             "rel_months",
             "rel_year",
             "rel_days",
+            "rel_weekend",
         ):
             raise ValueError(f"bad time window: {d!r}")
         try:
@@ -431,6 +450,10 @@ def _last_n(m, anchor):
     return TimeWindow("rel_days", n=n)
 
 
+def _last_weekend(m, anchor):
+    return TimeWindow("rel_weekend")
+
+
 def _named_relative(m, anchor):
     w = " ".join(m.group(0).split())
     if "year" in w or "ytd" in w:
@@ -557,6 +580,16 @@ _RULES = [
         _named_relative,
     ),
 ]
+# "last weekend" before "last week" (the longer phrase wins)
+_RULES.insert(
+    len(_RULES) - 1,
+    (
+        _r(
+            r"(?:over\s+|during\s+|on\s+|at\s+)?(?:the\s+)?(?:last|past|previous|this|latest|most\s+recent)\s+weekend"
+        ),
+        _last_weekend,
+    ),
+)
 
 
 def _month_index(d: dt.date) -> int:
