@@ -21,6 +21,9 @@ def _cases(path: Path):
 
 
 def _same_answer():
+    """The official scorer's comparison (shared/eval/score.py); skip where shared/ is absent."""
+    if not (EVAL / "score.py").exists():
+        pytest.skip("../shared/eval/score.py is absent: answers are compared by its rules")
     sys.path.insert(0, str(EVAL))
     from score import run_sql, same_answer
 
