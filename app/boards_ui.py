@@ -67,8 +67,10 @@ def _warehouse_key() -> str:
         return str(path)
 
 
+# ``warehouse`` (path and mtime) is only the cache key: ``_engine`` is not hashed, so a rebuilt
+# warehouse must still miss the cache.
 @st.cache_data(ttl=900, max_entries=64, show_spinner="Comparing past events with normal days…")
-def _plan(_engine, warehouse: str, venue: str, start: str, end: str, radius_m: int, event_name: str | None):
+def _plan(_engine, warehouse: str, venue: str, start: str, end: str, radius_m: int, event_name: str | None):  # noqa: ARG001
     from nlq.planning import plan_event
 
     return plan_event(
@@ -710,7 +712,7 @@ def _events_at(venue: str | None) -> list[str]:
     return sorted({e["name"] for e in events if e.get("venue") == venue})
 
 
-def _duplicate_panel(user, board) -> None:
+def _duplicate_panel(board) -> None:
     venues = sorted(services.get_engine().vocabulary.venues)
     event = board.event or {}
     with st.popover("Use as template", icon=":material/content_copy:", key="board_dup"):
@@ -817,7 +819,7 @@ def _export(user, board, report, report_error, results) -> None:
 def _actions(user, board, report, report_error, results) -> None:
     with st.container(horizontal=True, gap="small", key="board_actions"):
         _share_panel(user, board)
-        _duplicate_panel(user, board)
+        _duplicate_panel(board)
         _export(user, board, report, report_error, results)
         st.button(
             "Refresh",

@@ -68,12 +68,14 @@ def uplift_table(report) -> pd.DataFrame:
 
 
 def streets_table(report) -> pd.DataFrame:
+    """Streets with the most crimes in past event windows, as a display table."""
     return pd.DataFrame(
         {"Street": report.streets["location"], "Crimes in event windows": report.streets["event_count"]}
     )
 
 
 def outcomes_table(report) -> pd.DataFrame:
+    """Outcomes of crimes in past event windows, as a display table."""
     return pd.DataFrame(
         {
             "Outcome": report.outcomes["outcome"],
@@ -135,6 +137,7 @@ def _hbar(labels: list[str], values: list, x: str, number: str = ",.0f") -> go.F
 
 
 def streets_figure(report) -> go.Figure:
+    """Bar chart of the streets with the most crimes in past event windows."""
     frame = report.streets
     return _hbar(
         [str(s) for s in frame["location"]], frame["event_count"].tolist(), "Crimes in event windows"
@@ -142,6 +145,7 @@ def streets_figure(report) -> go.Figure:
 
 
 def outcomes_figure(report) -> go.Figure:
+    """Bar chart of the share of each outcome in past event windows."""
     frame = report.outcomes
     return _hbar([str(s) for s in frame["outcome"]], frame["share"].round(1).tolist(), "Share (%)", ",.1f")
 
@@ -233,6 +237,7 @@ def plan_figure(part: str, report, venue_point: tuple[float, float] | None = Non
 
 
 def plan_table(part: str, report) -> pd.DataFrame | None:
+    """The display table for a planning section, or None if the section has no table."""
     tables = {"uplift": uplift_table, "streets": streets_table, "outcomes": outcomes_table}
     builder = tables.get(part)
     return builder(report) if builder else None

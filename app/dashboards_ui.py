@@ -188,6 +188,7 @@ def period_dates(key: str | None, anchor: dt.date) -> tuple[dt.date, dt.date] | 
 
 
 def area_label(filters: dict) -> str | None:
+    """The dashboard's area filter as shown to users (a borough or "<bcu> BCU"), or None."""
     if filters.get("borough"):
         return filters["borough"]
     if filters.get("bcu"):

@@ -99,6 +99,20 @@ def outline_layer(outlines: dict | None) -> list[pdk.Layer]:
     ]
 
 
+def _layer(kind: str, data, layer_id: str, **props) -> pdk.Layer:
+    """A layer over data with ``lat``/``lon`` columns."""
+    return pdk.Layer(kind, data=data, id=layer_id, get_position=["lon", "lat"], **props)
+
+
+# Bold white-outlined labels stay legible over both the outlines and the data.
+_LABEL_STYLE = {
+    "font_family": "'Helvetica, Arial, sans-serif'",
+    "font_weight": 700,
+    "outline_color": [255, 255, 255, 255],
+    "font_settings": {"sdf": True},
+}
+
+
 def name_layer(boroughs: pd.DataFrame | None) -> list[pdk.Layer]:
     """Borough names at their centroids, drawn above the data so they stay readable."""
     if boroughs is None or boroughs.empty or not {"borough", "latitude", "longitude"} <= set(boroughs):
@@ -107,23 +121,117 @@ def name_layer(boroughs: pd.DataFrame | None) -> list[pdk.Layer]:
         columns={"latitude": "lat", "longitude": "lon"}
     )
     return [
-        pdk.Layer(
+        _layer(
             "TextLayer",
-            data=names,
-            id="borough-names",
-            get_position=["lon", "lat"],
+            names,
+            "borough-names",
             get_text="borough",
             get_size=14,
             size_units="'pixels'",
             get_color=[55, 65, 81, 255],
-            font_family="'Helvetica, Arial, sans-serif'",
-            font_weight=700,
             outline_width=2,
-            outline_color=[255, 255, 255, 255],
-            font_settings={"sdf": True},
+            pickable=False,
+            **_LABEL_STYLE,
+        )
+    ]
+
+
+def density_layer(pts: pd.DataFrame, metres_per_pixel: float) -> list[pdk.Layer]:
+    """Hexagons about 28 px across at the initial zoom; none for fewer than 20 points."""
+    if len(pts) < 20:
+        return []
+    return [
+        _layer(
+            "HexagonLayer",
+            pts,
+            "density",
+            radius=max(20, round(14 * metres_per_pixel)),
+            coverage=0.95,
+            extruded=False,
+            opacity=0.45,
+            color_range=[
+                [255, 237, 160],
+                [254, 217, 118],
+                [254, 178, 76],
+                [253, 141, 60],
+                [240, 59, 32],
+                [189, 0, 38],
+            ],
             pickable=False,
         )
     ]
+
+
+def point_layer(pts: pd.DataFrame) -> pdk.Layer:
+    """One small dot per crime, with a tooltip."""
+    return _layer(
+        "ScatterplotLayer",
+        pts,
+        "points",
+        get_radius=3,
+        radius_units="'pixels'",
+        get_fill_color=[31, 78, 156, 170],
+        get_line_color=[255, 255, 255, 200],
+        stroked=True,
+        line_width_min_pixels=0.5,
+        pickable=True,
+    )
+
+
+def venue_layers(venues: list[tuple[str, float, float]], radius_m: float | None) -> list[pdk.Layer]:
+    """Each venue as a marker with its name, and the search radius around it when one is set."""
+    if not venues:
+        return []
+    marker = pd.DataFrame(
+        [
+            {"lat": lat, "lon": lon, "title": name, "detail": f"within {int(radius_m or 500):,} m"}
+            for name, lat, lon in venues
+        ]
+    )
+    layers = []
+    if radius_m:
+        layers.append(
+            _layer(
+                "ScatterplotLayer",
+                marker,
+                "radius",
+                get_radius=float(radius_m),
+                radius_units="'meters'",
+                filled=False,
+                stroked=True,
+                get_line_color=[209, 73, 91, 230],
+                line_width_min_pixels=2.5,
+                pickable=False,
+            )
+        )
+    layers.append(
+        _layer(
+            "ScatterplotLayer",
+            marker,
+            "venue",
+            get_radius=10,
+            radius_min_pixels=8,
+            get_fill_color=[209, 73, 91, 255],
+            get_line_color=[255, 255, 255, 255],
+            stroked=True,
+            line_width_min_pixels=2,
+            pickable=True,
+        )
+    )
+    layers.append(
+        _layer(
+            "TextLayer",
+            marker,
+            "venue-name",
+            get_text="title",
+            get_size=16,
+            get_color=[150, 30, 45, 255],
+            get_pixel_offset=[0, -22],
+            outline_width=3,
+            **_LABEL_STYLE,
+        )
+    )
+    return layers
 
 
 def deck(
@@ -138,102 +246,14 @@ def deck(
     """The map for an answer: density hexagons, points with tooltips, venues and their radius."""
     pts = points(frame)
     view = view_over(pts, venues or [], radius_m)
-    # Hexagons about 28 px across at the initial zoom, whatever the area shown.
     metres_per_pixel = 78_272 * math.cos(math.radians(view.latitude)) / 2**view.zoom
-    layers = outline_layer(outlines)
-    if len(pts) >= 20:
-        layers.append(
-            pdk.Layer(
-                "HexagonLayer",
-                data=pts,
-                id="density",
-                get_position=["lon", "lat"],
-                radius=max(20, round(14 * metres_per_pixel)),
-                coverage=0.95,
-                extruded=False,
-                opacity=0.45,
-                color_range=[
-                    [255, 237, 160],
-                    [254, 217, 118],
-                    [254, 178, 76],
-                    [253, 141, 60],
-                    [240, 59, 32],
-                    [189, 0, 38],
-                ],
-                pickable=False,
-            )
-        )
-    layers.append(
-        pdk.Layer(
-            "ScatterplotLayer",
-            data=pts,
-            id="points",
-            get_position=["lon", "lat"],
-            get_radius=3,
-            radius_units="'pixels'",
-            get_fill_color=[31, 78, 156, 170],
-            get_line_color=[255, 255, 255, 200],
-            stroked=True,
-            line_width_min_pixels=0.5,
-            pickable=True,
-        )
-    )
-    layers += name_layer(boroughs)
-    if venues:
-        marker = pd.DataFrame(
-            [
-                {"lat": lat, "lon": lon, "title": name, "detail": f"within {int(radius_m or 500):,} m"}
-                for name, lat, lon in venues
-            ]
-        )
-        if radius_m:
-            layers.append(
-                pdk.Layer(
-                    "ScatterplotLayer",
-                    data=marker,
-                    id="radius",
-                    get_position=["lon", "lat"],
-                    get_radius=float(radius_m),
-                    radius_units="'meters'",
-                    filled=False,
-                    stroked=True,
-                    get_line_color=[209, 73, 91, 230],
-                    line_width_min_pixels=2.5,
-                    pickable=False,
-                )
-            )
-        layers.append(
-            pdk.Layer(
-                "ScatterplotLayer",
-                data=marker,
-                id="venue",
-                get_position=["lon", "lat"],
-                get_radius=10,
-                radius_min_pixels=8,
-                get_fill_color=[209, 73, 91, 255],
-                get_line_color=[255, 255, 255, 255],
-                stroked=True,
-                line_width_min_pixels=2,
-                pickable=True,
-            )
-        )
-        layers.append(
-            pdk.Layer(
-                "TextLayer",
-                data=marker,
-                id="venue-name",
-                get_position=["lon", "lat"],
-                get_text="title",
-                get_size=16,
-                get_color=[150, 30, 45, 255],
-                font_family="'Helvetica, Arial, sans-serif'",
-                get_pixel_offset=[0, -22],
-                font_weight=700,
-                outline_width=3,
-                outline_color=[255, 255, 255, 255],
-                font_settings={"sdf": True},
-            )
-        )
+    layers = [
+        *outline_layer(outlines),
+        *density_layer(pts, metres_per_pixel),
+        point_layer(pts),
+        *name_layer(boroughs),
+        *venue_layers(venues or [], radius_m),
+    ]
     if map_style:
         return pdk.Deck(layers=layers, initial_view_state=view, map_style=map_style, tooltip=TOOLTIP)
     # map_provider=None with no map_style: no basemap, and Streamlit does not fetch its default one.

@@ -48,7 +48,7 @@ def _delta(context: dict) -> tuple[str | None, str | None]:
     return text, f"Compared with {context.get('previous_period') or 'the previous period'}"
 
 
-def _number(reply, key: str, compact: bool) -> None:
+def _number(reply, compact: bool) -> None:
     frame = reply.frame
     s = charts.shape(frame)
     value = frame.iloc[0][s.value] if s.value is not None and len(frame) else None
@@ -139,7 +139,7 @@ def _chart(reply, key: str, compact: bool) -> None:
     if reply.chart == "map":
         _map(reply, key, compact)
     elif reply.chart == "number":
-        _number(reply, key, compact)
+        _number(reply, compact)
     else:
         figure = charts.line_figure if reply.chart == "line" else charts.bar_figure
         st.plotly_chart(
@@ -182,7 +182,7 @@ def render_reply(reply, *, key: str, compact: bool = False) -> None:
             _sql(reply)
         return
     if reply.chart == "number" and not compact:
-        _number(reply, key, compact)
+        _number(reply, compact)
         _sql(reply)
         _download(reply, key)
         return
@@ -230,10 +230,12 @@ def render_notes(reply) -> None:
 
 
 def month_label(value: date | None) -> str:
+    """ "June 2024", or "unknown" when there is no date."""
     return value.strftime("%B %Y") if value else "unknown"
 
 
 def footer_text(reply, data_as_of: date | None, synthetic: bool) -> str:
+    """The text of ``footer``: records looked at, time taken, data month, synthetic label."""
     parts = []
     if reply.rows_scanned is not None:
         parts.append(f"Looked at {reply.rows_scanned:,} records")

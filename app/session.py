@@ -94,8 +94,9 @@ def ensure_demo_accounts() -> None:
         _seed(str(state_path()))
 
 
+# ``state`` is only the cache key: seed once per state file, not once per process.
 @st.cache_resource(show_spinner=False)
-def _seed(state: str) -> list[str]:
+def _seed(state: str) -> list[str]:  # noqa: ARG001
     from app.auth import seed_demo_accounts
 
     try:

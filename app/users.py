@@ -39,6 +39,7 @@ def state_path(given: str | None) -> Path:
 
 
 def read_password(from_stdin: bool) -> str:
+    """A password from one line of stdin, or typed twice at a prompt."""
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     first = getpass.getpass("Password: ")
@@ -48,6 +49,7 @@ def read_password(from_stdin: bool) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The command line of ``python -m app.users``."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--state", default=argparse.SUPPRESS, help="state store file (default: $UB_STATE)")
     main = argparse.ArgumentParser(prog="python -m app.users", description="Manage Utility Belt accounts.")
@@ -76,6 +78,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> None:
+    """Carry out one parsed command against the state store."""
     store = Store(state_path(args.state))
     if args.command == "add":
         password = read_password(args.password_stdin)
@@ -108,6 +111,7 @@ def run(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit status (1 with a message on stderr for expected errors)."""
     args = parser().parse_args(argv)
     try:
         run(args)

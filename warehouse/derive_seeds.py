@@ -201,6 +201,7 @@ def derive_boroughs(geo: Path) -> int:
 
 
 def write_csv(path: Path, header: list[str], rows: list) -> None:
+    """Write ``rows`` under ``header`` with Unix line endings."""
     with open(path, "w", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(header)

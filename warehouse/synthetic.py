@@ -235,7 +235,7 @@ def generate(
     seed: int = 42,
     scale: float = 1.0,
     seeds_dir: Path = SEEDS_DIR,
-    step: Callable[[str], None] = lambda msg: None,
+    step: Callable[[str], None] = lambda _msg: None,
 ) -> int:
     """Insert the synthetic crimes into con's crimes table; return the row count."""
     rng = np.random.default_rng(seed)
@@ -265,7 +265,7 @@ def generate(
             lsoa = members[np.minimum(np.searchsorted(c, rng.random(len(month)) * c[-1]), len(c) - 1)]
             parts.append((t, pts.sample(t, lsoa, rng), times.sample(t, month, rng)))
     step("base crimes sampled")
-    parts += event_rows(seeds, points, pts, scale, rng)
+    parts += event_rows(seeds, points, scale, rng)
     step("event uplifts sampled")
 
     type_idx = np.concatenate([np.full(len(p), t, dtype=np.int8) for t, p, _ in parts])
@@ -346,7 +346,7 @@ def write_crimes(con, seed, type_idx, point_idx, ts, outcome, points, lsoas, out
         con.unregister(name)
 
 
-def event_rows(seeds: Seeds, points: pd.DataFrame, pts: PointSampler, scale: float, rng: np.random.Generator):
+def event_rows(seeds: Seeds, points: pd.DataFrame, scale: float, rng: np.random.Generator):
     """Extra thefts, robberies, disorder ... within about a kilometre of a venue while its event runs."""
     venues = seeds.venues.set_index("venue")
     plat, plon = points["latitude"].to_numpy(), points["longitude"].to_numpy()

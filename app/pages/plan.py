@@ -49,19 +49,8 @@ def _venue_and_event(engine) -> tuple[str | None, str | None]:
     return venue, event_name
 
 
-def main() -> None:
-    st.title("Plan an event")
-    user = boards_ui.current_user()
-    if user is None:
-        st.info("Sign in to use boards.", icon=":material/lock:")
-        return
-    st.caption(
-        "What happened within the radius during past events at the venue, against the same hours on "
-        "comparable non-event days: uplift by crime type, by hour and by day, hotspots, top streets and "
-        "outcomes. The result is a starter board you can edit, share and export."
-    )
-    engine = services.get_engine()
-    venue, event_name = _venue_and_event(engine)
+def _window() -> tuple[dt.date, dt.time, dt.time, int]:
+    """The event's date, start, end and radius, side by side."""
     cols = st.columns(4)
     day = cols[0].date_input("Date of the event", value=dt.date.today(), key="plan_date", format="DD/MM/YYYY")
     start = cols[1].time_input("From", value=boards_ui.DEFAULT_START, key="plan_start", step=900)
@@ -75,6 +64,50 @@ def main() -> None:
     radius = cols[3].number_input(
         "Radius (m)", min_value=50, max_value=5000, value=boards_ui.DEFAULT_RADIUS, step=50, key="plan_radius"
     )
+    return day, start, end, int(radius)
+
+
+def _build(user, venue, day, start, end, radius, event_name, title) -> None:
+    """Plan the starter board and open it, or say why it could not be planned."""
+    if start == end:
+        st.warning("The time window is empty: choose different start and end times.")
+        return
+    try:
+        with st.spinner("Comparing past events with normal days…"):
+            board = boards_ui.plan_board(user, venue, day, start, end, radius, event_name, title)
+    except ValueError as exc:
+        st.warning(f"Can't plan this: {exc}.", icon=":material/event_busy:")
+        return
+    except StoreError as exc:
+        st.error(str(exc))
+        return
+    except Exception:
+        log.exception("planning failed")
+        st.error("Planning failed. Please try again in a minute.")
+        return
+    S["board_reload"] = board.id
+    try:
+        st.switch_page("pages/boards.py", query_params={"board": board.id})
+    except StreamlitAPIException:  # run outside app/main.py's navigation (e.g. a page test)
+        st.query_params["board"] = board.id
+        st.success(f"Board “{render.md_escape(board.title)}” created with {len(board.tiles)} tiles.")
+
+
+def main() -> None:
+    """The Plan page: event details in, a starter board out."""
+    st.title("Plan an event")
+    user = boards_ui.current_user()
+    if user is None:
+        st.info("Sign in to use boards.", icon=":material/lock:")
+        return
+    st.caption(
+        "What happened within the radius during past events at the venue, against the same hours on "
+        "comparable non-event days: uplift by crime type, by hour and by day, hotspots, top streets and "
+        "outcomes. The result is a starter board you can edit, share and export."
+    )
+    engine = services.get_engine()
+    venue, event_name = _venue_and_event(engine)
+    day, start, end, radius = _window()
     title = st.text_input(
         "Board title",
         key="plan_title",
@@ -89,28 +122,7 @@ def main() -> None:
         disabled=venue is None,
     )
     if clicked:
-        if start == end:
-            st.warning("The time window is empty: choose different start and end times.")
-            return
-        try:
-            with st.spinner("Comparing past events with normal days…"):
-                board = boards_ui.plan_board(user, venue, day, start, end, int(radius), event_name, title)
-        except ValueError as exc:
-            st.warning(f"Can't plan this: {exc}.", icon=":material/event_busy:")
-            return
-        except StoreError as exc:
-            st.error(str(exc))
-            return
-        except Exception:
-            log.exception("planning failed")
-            st.error("Planning failed. Please try again in a minute.")
-            return
-        S["board_reload"] = board.id
-        try:
-            st.switch_page("pages/boards.py", query_params={"board": board.id})
-        except StreamlitAPIException:  # run outside app/main.py's navigation (e.g. a page test)
-            st.query_params["board"] = board.id
-            st.success(f"Board “{render.md_escape(board.title)}” created with {len(board.tiles)} tiles.")
+        _build(user, venue, day, start, end, radius, event_name, title)
 
 
 services.require_entrypoint()

@@ -31,6 +31,7 @@ DASHBOARD = Kind("dashboard", "dashboards", "pins", "dashboard_id", "pin")
 
 
 def user_from_row(row: sqlite3.Row) -> User:
+    """A ``User`` from a row of the users table."""
     return User(
         username=row["username"],
         display_name=row["display_name"],
@@ -55,6 +56,7 @@ def load_actor(con: sqlite3.Connection, actor: User) -> User:
 
 
 def load_shares(con: sqlite3.Connection, kind: Kind, object_id: str) -> tuple[Share, ...]:
+    """Who the board or dashboard is shared with: users first, then teams, by name."""
     rows = con.execute(
         "SELECT principal_kind, principal, role FROM shares WHERE object_kind = ? AND object_id = ?"
         " ORDER BY principal_kind DESC, principal",

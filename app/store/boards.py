@@ -100,12 +100,7 @@ class BoardsMixin(DocumentsMixin):
             columns["notes"] = validate.text(notes, "Notes", validate.MAX_NOTES)
         if event is not None:
             columns["event"] = json.dumps(validate.event(event))
-
-        def apply(con):
-            self._update_columns(con, BOARD, board_id, columns)
-            return {"changed": sorted(columns)}
-
-        return self._change(BOARD, actor, board_id, expected_version, apply)
+        return self._update_document(BOARD, actor, board_id, expected_version, columns)
 
     def add_tile(
         self,

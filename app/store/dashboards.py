@@ -112,12 +112,7 @@ class DashboardsMixin(DocumentsMixin):
             columns["refresh_seconds"] = (
                 None if refresh_seconds == 0 else validate.refresh_seconds(refresh_seconds)
             )
-
-        def apply(con):
-            self._update_columns(con, DASHBOARD, dashboard_id, columns)
-            return {"changed": sorted(columns)}
-
-        return self._change(DASHBOARD, actor, dashboard_id, expected_version, apply)
+        return self._update_document(DASHBOARD, actor, dashboard_id, expected_version, columns)
 
     def pin(
         self,

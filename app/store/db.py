@@ -28,6 +28,7 @@ Clock = Callable[[], datetime]
 
 
 def utc_now() -> datetime:
+    """The current time, timezone-aware UTC."""
     return datetime.now(UTC)
 
 
@@ -39,6 +40,7 @@ def to_text(moment: datetime) -> str:
 
 
 def from_text(text: str | None) -> datetime | None:
+    """The inverse of ``to_text``; None stays None."""
     return None if text is None else datetime.fromisoformat(text)
 
 
@@ -89,6 +91,7 @@ def split_statements(script: str) -> list[str]:
 
 
 def schema_version(con: sqlite3.Connection) -> int:
+    """The highest migration applied to this file (0 for a new file)."""
     exists = con.execute(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
     ).fetchone()

@@ -121,12 +121,18 @@ class DocumentsMixin(AccountsMixin):
             )
             return self._load(con, kind, object_id, access)
 
-    def _update_columns(
-        self, con: sqlite3.Connection, kind: Kind, object_id: str, columns: dict[str, Any]
-    ) -> None:
-        for column, value in columns.items():
-            # Column names come from the calling module, never from input.
-            con.execute(f"UPDATE {kind.table} SET {column} = ? WHERE id = ?", (value, object_id))
+    def _update_document(
+        self, kind: Kind, actor: User, object_id: str, expected_version: int, columns: dict[str, Any]
+    ) -> Any:
+        """Set the document's ``columns`` (already validated) as one versioned change."""
+
+        def apply(con):
+            for column, value in columns.items():
+                # Column names come from the calling module, never from input.
+                con.execute(f"UPDATE {kind.table} SET {column} = ? WHERE id = ?", (value, object_id))
+            return {"changed": sorted(columns)}
+
+        return self._change(kind, actor, object_id, expected_version, apply)
 
     def _insert_item(
         self, con: sqlite3.Connection, kind: Kind, object_id: str, fields: dict[str, Any]

@@ -54,6 +54,7 @@ def line(value: Any, what: str, max_len: int = MAX_TITLE, required: bool = True)
 
 
 def username(value: Any) -> str:
+    """A login name: trimmed and lower-cased, 2–32 letters, digits, dots, dashes or underscores."""
     name = value.strip().lower() if isinstance(value, str) else ""
     if not USERNAME_RE.fullmatch(name):
         raise ValidationError("Usernames are 2–32 letters, digits, dots, dashes or underscores")
@@ -61,6 +62,7 @@ def username(value: Any) -> str:
 
 
 def role(value: Any) -> str:
+    """One of the account roles in ``ROLES``."""
     if value not in ROLES:
         raise ValidationError(f"Role must be one of: {', '.join(ROLES)}")
     return value
@@ -75,18 +77,21 @@ def team(value: Any) -> str | None:
 
 
 def share_role(value: Any) -> str:
+    """'viewer' or 'editor'."""
     if value not in SHARE_ROLES:
         raise ValidationError("Share as 'viewer' or 'editor'")
     return value
 
 
 def principal_kind(value: Any) -> str:
+    """Whom a share is with: 'user' or 'team'."""
     if value not in PRINCIPAL_KINDS:
         raise ValidationError("Share with a 'user' or a 'team'")
     return value
 
 
 def chart(value: Any) -> str | None:
+    """A chart kind from ``CHARTS``, or None."""
     if value is not None and value not in CHARTS:
         raise ValidationError(f"Chart must be one of: {', '.join(CHARTS)}")
     return value
@@ -136,15 +141,21 @@ def item_changes(title: Any, question: Any, intent: Any, chart_: Any) -> dict[st
     return changes
 
 
-def event(value: Any) -> dict[str, Any]:
-    """Normalise an event: every key present, dates and times as ISO text."""
+def _known_keys(value: Any, keys: tuple[str, ...], what: str, key_name: str) -> tuple[dict, dict[str, Any]]:
+    """``value`` as a dict (None means empty) with no keys outside ``keys``, and an output
+    dict with every key set to None."""
     value = value or {}
     if not isinstance(value, dict):
-        raise ValidationError("Event details must be a dictionary")
-    unknown = set(value) - set(EVENT_KEYS)
+        raise ValidationError(f"{what} must be a dictionary")
+    unknown = set(value) - set(keys)
     if unknown:
-        raise ValidationError(f"Unknown event detail: {', '.join(sorted(map(str, unknown)))}")
-    out: dict[str, Any] = dict.fromkeys(EVENT_KEYS)
+        raise ValidationError(f"Unknown {key_name}: {', '.join(sorted(map(str, unknown)))}")
+    return value, dict.fromkeys(keys)
+
+
+def event(value: Any) -> dict[str, Any]:
+    """Normalise an event: every key present, dates and times as ISO text."""
+    value, out = _known_keys(value, EVENT_KEYS, "Event details", "event detail")
     for key in ("venue", "event_name"):
         if value.get(key) is not None:
             out[key] = line(value[key], key.replace("_", " ").capitalize(), required=False) or None
@@ -181,13 +192,7 @@ def _hh_mm(value: Any, what: str) -> str:
 
 def filters(value: Any) -> dict[str, Any]:
     """Dashboard filters: borough, bcu (text) and period (text or JSON), all optional."""
-    value = value or {}
-    if not isinstance(value, dict):
-        raise ValidationError("Filters must be a dictionary")
-    unknown = set(value) - set(FILTER_KEYS)
-    if unknown:
-        raise ValidationError(f"Unknown filter: {', '.join(sorted(map(str, unknown)))}")
-    out: dict[str, Any] = dict.fromkeys(FILTER_KEYS)
+    value, out = _known_keys(value, FILTER_KEYS, "Filters", "filter")
     for key in ("borough", "bcu"):
         if value.get(key) is not None:
             out[key] = line(value[key], key.capitalize(), 64, required=False) or None
@@ -198,6 +203,7 @@ def filters(value: Any) -> dict[str, Any]:
 
 
 def refresh_seconds(value: Any) -> int | None:
+    """None (no auto refresh) or a whole number of seconds from 10 to 86,400."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 10 <= value <= 86_400:
@@ -213,6 +219,7 @@ def source(value: Any) -> str:
 
 
 def expected_version(value: Any) -> int:
+    """The version the user opened, as an int."""
     # A type error here means the arguments were passed in the wrong order.
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"expected_version must be an int, not {type(value).__name__}")
