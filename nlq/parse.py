@@ -53,6 +53,7 @@ RADIUS = re.compile(
     r"(?P<u>m|metres?|meters?|km|kms|kilometres?|kilometers?|miles?|mi|yards?|yds?)\b(?:\s+(?:radius\s+)?(?:of|from|around))?"
 )
 DEFAULT_PLURAL_TOP = 5
+PERCENT_WORDS = {"percentage", "percent", "%", "per cent", "percentage terms", "percentages"}
 # Labels that say how to answer but not what about: a question made only of these is not about crime.
 FUNCTION_LABELS = {"PER", "WHICH", "NEAR", "EXCLUDE", "TOTAL", "COMPARE", "CHART", "COUNT", "FILLER"}
 # "up"/"down" after these words is not a change ("broken down by month", "split up").
@@ -414,8 +415,18 @@ class Parser:
 
         # ---- measure ("% change", "percentage increase": a change, not a share)
         change_starts = {p.start for p in parts if p.label == "CHANGE"}
+
+        def change_unit(p: Part) -> bool:
+            # "percentage change"; "by what percentage did robbery change", "changed in percent"
+            if p.end in change_starts:
+                return True
+            i = p.start - 1
+            while i >= 0 and words[i] in ("what", "how", "much", "many", "a", "the"):
+                i -= 1
+            return bool(change_starts) and i >= 0 and words[i] in ("by", "in") and p.text in PERCENT_WORDS
+
         if any(p.label == "SHARE" for p in parts) and all(
-            p.end in change_starts for p in parts if p.label == "SHARE"
+            change_unit(p) for p in parts if p.label == "SHARE"
         ):
             labels.discard("SHARE")
         covered_tokens = {i for p in parts for i in range(p.start, p.end)}
@@ -473,8 +484,12 @@ class Parser:
                 if adjective or before in ("per", "a", "each", "every") or near_avg:
                     avg_unit = g
                     continue
-            last = doc[p.end - 1].lower_
-            plural = (last != doc[p.end - 1].lemma_ or last in ("lsoas", "bcus")) and last.endswith("s")
+            # the head noun decides number: "crime types" -> types, "types of crime" -> types
+            head = next(
+                (doc[i - 1] for i in range(p.start + 1, p.end) if doc[i].lower_ == "of"), doc[p.end - 1]
+            )
+            last = head.lower_
+            plural = (last != head.lemma_ or last in ("lsoas", "bcus")) and last.endswith("s")
             triggered = (
                 adjective
                 or g == "day_type"

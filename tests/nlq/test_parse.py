@@ -38,6 +38,12 @@ CASES = [
     ("crime in Kingston", dict(boroughs=("Kingston upon Thames",))),
     ("crime in Hammersmith & Fulham", dict(boroughs=("Hammersmith and Fulham",))),
     ("burglary rate per 1,000 residents by borough", dict(measure="rate_per_1000", group_by=("borough",))),
+    # the head noun of "types of crime" is plural: a grouping even with no "by" before it
+    ("types of crime within 750m of Canary Wharf", dict(group_by=("crime_type",), venues=("Canary Wharf",))),
+    ("kinds of crime in Camden", dict(group_by=("crime_type",))),
+    # "by what percentage did X change": the percentage is the unit of a change, not a share
+    ("By what percentage did robbery in Newham change between 2024 and 2025?", dict(measure="change")),
+    ("what percentage of crime in Newham is robbery", dict(measure="share")),
     (
         "what percentage of crime in Tower Hamlets is anti-social behaviour?",
         dict(measure="share", share_part=("crime_types",)),
