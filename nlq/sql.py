@@ -324,7 +324,7 @@ def build(i: Intent) -> exp.Select:
         return _average(i)
     skip = frozenset(i.share_part) if i.measure == "share" else frozenset()
     conds = [cond for _, cond in conditions(i, skip)]
-    if "bcu" in i.group_by:
+    if "bcu" in i.group_by and not i.top_n:  # a ranking already drops NULL groups
         conds.append(exp.Not(this=exp.Is(this=exp.column("bcu", table="b"), expression=exp.Null())))
     value, name = _value(i)
     q = _base(i, [*_grain_selects(i), exp.alias_(value, name)])
@@ -397,7 +397,7 @@ def _change(i: Intent) -> exp.Select:
     ]
     q = _rank(i, _where(_base(i, sel), conds), pct)
     groups = _grain_groups(i)
-    if "bcu" in i.group_by:
+    if "bcu" in i.group_by and not i.top_n:  # a ranking already drops NULL groups
         q = q.where(exp.Not(this=exp.Is(this=exp.column("bcu", table="b"), expression=exp.Null())))
     q = q.group_by(*groups) if groups else q
     return _display_order(i, q, exp.column("pct_change"))
