@@ -6,10 +6,9 @@ added from probing failures after); scored with the comparison rules of shared/e
 
 import pytest
 
-from tests.nlq.test_heldout import test_heldout_answer_matches_gold as _check
-from tests.nlq.test_results import HERE, _cases
+from tests.nlq.test_results import HERE, _cases, check_answer
 
 
 @pytest.mark.parametrize("case", _cases(HERE / "fixtures" / "blind2.toml"))
 def test_blind2_answer_matches_gold(engine, case):
-    _check(engine, case)
+    check_answer(engine, case)

@@ -9,10 +9,9 @@ on data/warehouse.duckdb; scored with the rules of shared/eval/score.py.
 
 import pytest
 
-from tests.nlq.test_heldout import test_heldout_answer_matches_gold as _check
-from tests.nlq.test_results import HERE, _cases
+from tests.nlq.test_results import HERE, _cases, check_answer
 
 
 @pytest.mark.parametrize("case", _cases(HERE / "fixtures" / "blind4.toml"))
 def test_blind4_answer_matches_gold(engine, case):
-    _check(engine, case)
+    check_answer(engine, case)

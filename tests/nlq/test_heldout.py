@@ -6,17 +6,9 @@ comparison rules of shared/eval/score.py through the helpers of test_results.
 
 import pytest
 
-from tests.nlq.test_results import HERE, _cases, _same_answer
+from tests.nlq.test_results import HERE, _cases, check_answer
 
 
 @pytest.mark.parametrize("case", _cases(HERE / "fixtures" / "heldout.toml"))
 def test_heldout_answer_matches_gold(engine, case):
-    parsed = engine.parse(case["question"])
-    if case.get("refuse"):
-        assert parsed.sql is None and parsed.error
-        return
-    assert parsed.sql, parsed.error
-    run_sql, same_answer = _same_answer()
-    con = engine.con.cursor()
-    ok, why = same_answer(run_sql(con, case["sql"]), run_sql(con, parsed.sql))
-    assert ok, f"{why}\n{parsed.sql}"
+    check_answer(engine, case)

@@ -2,26 +2,11 @@
 
 import datetime as dt
 
-import duckdb
 import pandas as pd
 import pytest
 
 from nlq.guard import check_sql
 from nlq.planning import PARTS, PlanReport, plan_event, window_hours
-
-
-@pytest.fixture(scope="module")
-def con(small_warehouse):
-    try:
-        from warehouse.connect import connect_readonly
-    except ImportError:
-        connection = duckdb.connect(
-            str(small_warehouse), read_only=True, config={"enable_external_access": False}
-        )
-    else:
-        connection = connect_readonly(small_warehouse)
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 import threading
 import time
 
-import duckdb
 import pytest
 
 from nlq.guard import GuardError
@@ -13,20 +12,6 @@ SLOW = (
     "SELECT count(*) FROM crimes a, crimes b, crimes c "
     "WHERE a.latitude * b.longitude > c.latitude * c.longitude"
 )
-
-
-@pytest.fixture(scope="module")
-def con(small_warehouse):
-    try:
-        from warehouse.connect import connect_readonly
-    except ImportError:
-        connection = duckdb.connect(
-            str(small_warehouse), read_only=True, config={"enable_external_access": False}
-        )
-    else:
-        connection = connect_readonly(small_warehouse)
-    yield connection
-    connection.close()
 
 
 def test_answers_come_back_as_a_frame(con):
