@@ -17,8 +17,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from app.store import validate
-from app.store.access import BOARD, Kind, load_shares
-from app.store.db import from_text
+from app.store.access import BOARD, Kind
 from app.store.documents import DocumentsMixin
 from app.store.errors import ValidationError
 from app.store.models import Board, Tile, User
@@ -40,18 +39,10 @@ class BoardsMixin(DocumentsMixin):
         if kind is not BOARD:  # each mixin builds its own kind and passes others along the MRO
             return super()._build(con, kind, row, access)
         return Board(
-            id=row["id"],
-            owner=row["owner"],
-            title=row["title"],
+            **self._common_fields(con, BOARD, row, access),
             event=json.loads(row["event"]),
             notes=row["notes"],
             tiles=tuple(_tile(r) for r in self._items(con, BOARD, row["id"])),
-            version=row["version"],
-            created_at=from_text(row["created_at"]),
-            updated_at=from_text(row["updated_at"]),
-            shares=load_shares(con, BOARD, row["id"]),
-            access=access,
-            deleted=bool(row["deleted"]),
         )
 
     def create_board(

@@ -14,8 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from app.store import validate
-from app.store.access import DASHBOARD, Kind, load_actor, load_shares
-from app.store.db import from_text
+from app.store.access import DASHBOARD, Kind, load_actor
 from app.store.documents import DocumentsMixin
 from app.store.errors import Forbidden, ValidationError
 from app.store.models import Dashboard, Pin, User
@@ -48,18 +47,10 @@ class DashboardsMixin(DocumentsMixin):
         if kind is not DASHBOARD:
             return super()._build(con, kind, row, access)
         return Dashboard(
-            id=row["id"],
-            owner=row["owner"],
-            title=row["title"],
+            **self._common_fields(con, DASHBOARD, row, access),
             filters=json.loads(row["filters"]),
             refresh_seconds=row["refresh_seconds"],
             pins=tuple(_pin(r) for r in self._items(con, DASHBOARD, row["id"])),
-            version=row["version"],
-            created_at=from_text(row["created_at"]),
-            updated_at=from_text(row["updated_at"]),
-            shares=load_shares(con, DASHBOARD, row["id"]),
-            access=access,
-            deleted=bool(row["deleted"]),
             system_key=row["system_key"],
         )
 

@@ -18,7 +18,7 @@ from app.store import validate
 from app.store.access import Kind, load_actor, load_shares, require, visible_ids
 from app.store.accounts import AccountsMixin
 from app.store.audit import write_audit
-from app.store.db import to_text
+from app.store.db import from_text, to_text
 from app.store.errors import Conflict, NotFound, ValidationError
 from app.store.models import User
 
@@ -61,6 +61,20 @@ class DocumentsMixin(AccountsMixin):
                 access = require(con, kind, actor, object_id, "view")
                 found.append(self._load(con, kind, object_id, access))
             return found
+
+    def _common_fields(self, con: sqlite3.Connection, kind: Kind, row: sqlite3.Row, access: str) -> dict:
+        """The fields every board and dashboard model has, read from its row."""
+        return {
+            "id": row["id"],
+            "owner": row["owner"],
+            "title": row["title"],
+            "version": row["version"],
+            "created_at": from_text(row["created_at"]),
+            "updated_at": from_text(row["updated_at"]),
+            "shares": load_shares(con, kind, row["id"]),
+            "access": access,
+            "deleted": bool(row["deleted"]),
+        }
 
     def _items(self, con: sqlite3.Connection, kind: Kind, object_id: str) -> list[sqlite3.Row]:
         return con.execute(
