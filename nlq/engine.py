@@ -32,6 +32,8 @@ class Reply:
     rows_scanned: int | None = None
     elapsed_ms: float = 0.0
     context: dict = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)  # words not understood: no answer was given
+    without: str | None = None  # the question without them, offered as a one-click reading
 
 
 class Engine:
@@ -82,7 +84,15 @@ class Engine:
         parsed = self.parse(question)
         if parsed.intent is None:
             return Reply(
-                question, None, None, parsed.error, parsed.suggestions, parsed.notes, elapsed_ms=_ms(start)
+                question,
+                None,
+                None,
+                parsed.error,
+                parsed.suggestions,
+                parsed.notes,
+                elapsed_ms=_ms(start),
+                unknown=list(parsed.unknown),
+                without=parsed.without,
             )
         reply = self.run(parsed.intent, question=question)
         reply.notes = list(parsed.notes)

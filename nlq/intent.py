@@ -60,7 +60,20 @@ HOUR_SETS = {"rush hour": ((7, 9), (16, 18))}
 DAY_TYPES = ("weekend", "weekday")
 WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 CHARTS = ("number", "line", "bar", "map", "table")
-FILTER_KEYS = ("crime_types", "outcomes", "boroughs", "bcus", "venues", "streets")
+FILTER_KEYS = (
+    "crime_types",
+    "outcomes",
+    "boroughs",
+    "bcus",
+    "venues",
+    "streets",
+    "time_of_day",
+    "day_type",
+    "weekdays",
+    "event",
+)
+COMPARATORS = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most"}
+DIRECTIONS = ("up", "down")
 GRAIN_LABELS = {
     "weekday": "day of week",
     "crime_type": "crime type",
@@ -102,6 +115,10 @@ class Intent:
     top_n: int | None = None
     order: str = "desc"  # ranking direction: 'desc' (most) | 'asc' (least)
     share_part: tuple[str, ...] = ()  # filter keys that define the part of a share; the rest is the whole
+    part_crime_types: tuple[str, ...] = ()  # the part's crime types when the whole is crime types too
+    having_op: str | None = None  # a threshold on each group's measure: '>', '>=', '<', '<='
+    having_value: float | None = None
+    direction: str | None = None  # change questions: keep groups that went 'up' or 'down'
     compare: bool = False
     chart: str | None = None  # hint; nlq.chart decides when None
     notes: tuple[str, ...] = field(default=(), compare=False)
@@ -146,6 +163,10 @@ class Intent:
             parts.append(("weekdays", _join(d + "s" for d in self.weekdays)))
         if self.group_by:
             parts.append(("group_by", " and ".join("by " + GRAIN_LABELS.get(g, g) for g in self.group_by)))
+        if self.direction:
+            parts.append(("direction", "that went up" if self.direction == "up" else "that went down"))
+        if self.having_op:
+            parts.append(("having", _having_label(self)))
         if self.top_n:
             word = "top" if self.order == "desc" else "bottom"
             parts.append(("top_n", f"{word} {self.top_n}"))
@@ -169,7 +190,11 @@ class Intent:
         if key == "top_n":
             return replace(self, top_n=None, order="desc")
         if key == "measure":
-            return replace(self, measure="count", share_part=(), baseline=None)
+            return replace(
+                self, measure="count", share_part=(), part_crime_types=(), baseline=None, direction=None
+            )
+        if key == "having":
+            return replace(self, having_op=None, having_value=None)
         if key == "venues":
             return replace(self, venues=(), radius_m=500)
         if key == "time":
@@ -257,6 +282,10 @@ class Intent:
                 if len(value) > 50 or any(len(x) > 200 for x in value):
                     raise ValueError(f"{name} is too long")
                 kw[name] = tuple(value)
+            elif name == "having_value":
+                if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                    raise ValueError("having_value must be a number")
+                kw[name] = None if value is None else float(value)
             elif name in ("radius_m", "top_n", "event_year"):
                 if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
                     raise ValueError(f"{name} must be an integer")
@@ -300,6 +329,16 @@ class Intent:
             raise ValueError(f"bad share_part {self.share_part!r}")
         if self.measure == "change" and (self.time is None or self.baseline is None):
             raise ValueError("a change needs two periods")
+        if (self.having_op is None) != (self.having_value is None):
+            raise ValueError("a threshold needs a comparison and a number")
+        if self.having_op is not None and self.having_op not in COMPARATORS:
+            raise ValueError(f"unknown comparison {self.having_op!r}")
+        if self.having_value is not None and not abs(self.having_value) < 1e12:
+            raise ValueError("threshold out of range")
+        if self.direction is not None and (self.direction not in DIRECTIONS or self.measure != "change"):
+            raise ValueError("a direction needs a change measure: 'up' or 'down'")
+        if any(t not in self.crime_types for t in self.part_crime_types) and self.crime_types:
+            raise ValueError("the part of a share must lie within its whole")
 
 
 def hour_range(lo: int, hi: int) -> str:
@@ -330,6 +369,17 @@ def hour_spans(time_of_day: str) -> tuple[tuple[int, int], ...]:
     if time_of_day in HOUR_SETS:
         return HOUR_SETS[time_of_day]
     return (hour_span(time_of_day),)
+
+
+def _having_label(i: Intent) -> str:
+    """'more than 1,500', 'rate at least 9', 'change more than 15%'."""
+    v = i.having_value
+    number = f"{v:,.0f}" if float(v).is_integer() else f"{v:,g}"
+    if i.measure in ("share", "change"):
+        number += "%"
+    elif i.measure == "rate_per_1000":
+        number += " per 1,000"
+    return f"{COMPARATORS[i.having_op]} {number}"
 
 
 def _join(items) -> str:

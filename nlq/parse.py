@@ -9,16 +9,90 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
+from nlq.fold import fold
 from nlq.hours import find_hours
 from nlq.intent import GRAIN_LABELS, GRAINS, TIME_GRAINS, Intent, hour_range
 from nlq.pipeline import FILLER
 from nlq.refusal import refuse_reason
 from nlq.streets import StreetMatcher
-from nlq.timeexpr import NUMBERS, TimeMatch, TimeWindow, find_times
+from nlq.threshold import find_thresholds
+from nlq.timeexpr import NUMBERS, TimeMatch, TimeWindow, find_related_periods, find_times
 from nlq.vocabulary import NOTE_TRIGGERS, NOTES, OUTCOME_SYNONYMS, Vocabulary, fold_accents
 
 ADJECTIVE_GRAINS = {"hourly", "daily", "weekly", "monthly", "quarterly", "yearly", "annual", "annually"}
 GROUP_TRIGGERS = {"by", "per", "each", "every", "across", "within", "between"}
+SHARE_KEYS = {
+    "CRIME": "crime_types",
+    "OUTCOME": "outcomes",
+    "BOROUGH": "boroughs",
+    "BCU": "bcus",
+    "VENUE": "venues",
+    "TOD": "time_of_day",
+    "DAYTYPE": "day_type",
+    "DAYNAME": "weekdays",
+    "EVENT": "event",
+    "EVENTCAT": "event",
+}
+UP_WORDS = {
+    "increase",
+    "increased",
+    "increases",
+    "increasing",
+    "rise",
+    "risen",
+    "rose",
+    "rising",
+    "rises",
+    "grow",
+    "grew",
+    "grown",
+    "growing",
+    "grows",
+    "growth",
+    "go up",
+    "gone up",
+    "went up",
+    "goes up",
+    "up",
+    "climb",
+    "climbed",
+    "jump",
+    "jumped",
+    "worse",
+    "got worse",
+    "trend up",
+    "higher",
+}
+DOWN_WORDS = {
+    "decrease",
+    "decreased",
+    "decreases",
+    "decreasing",
+    "fall",
+    "fallen",
+    "fell",
+    "falling",
+    "falls",
+    "drop",
+    "dropped",
+    "dropping",
+    "drops",
+    "decline",
+    "declined",
+    "declining",
+    "down",
+    "go down",
+    "gone down",
+    "went down",
+    "goes down",
+    "reduce",
+    "reduced",
+    "better",
+    "got better",
+    "shrank",
+    "shrunk",
+    "lower",
+}
 PART_MARKERS = {
     "is",
     "are",
@@ -53,6 +127,7 @@ RADIUS = re.compile(
     r"(?P<u>m|metres?|meters?|km|kms|kilometres?|kilometers?|miles?|mi|yards?|yds?)\b(?:\s+(?:radius\s+)?(?:of|from|around))?"
 )
 DEFAULT_PLURAL_TOP = 5
+TIME_LINKS = {"over", "than", "before", "after", "until", "across", "throughout", "through"}
 PERCENT_WORDS = {"percentage", "percent", "%", "per cent", "percentage terms", "percentages"}
 # Labels that say how to answer but not what about: a question made only of these is not about crime.
 FUNCTION_LABELS = {"PER", "WHICH", "NEAR", "EXCLUDE", "TOTAL", "COMPARE", "CHART", "COUNT", "FILLER"}
@@ -109,6 +184,30 @@ US_SPELLING = {
     "kilometer": "kilometre",
 }
 _US_WORD = re.compile(r"\b(?:" + "|".join(US_SPELLING) + r")\b")
+# Short forms of time words as officers type them ("last yr", "3 mths", "prev wk").
+TIME_SHORT = {
+    "yr": "year",
+    "yrs": "years",
+    "mth": "month",
+    "mths": "months",
+    "mnth": "month",
+    "mnths": "months",
+    "wk": "week",
+    "wks": "weeks",
+    "qtr": "quarter",
+    "qtrs": "quarters",
+    "prev": "previous",
+    "fri": "friday",
+    "sat": "saturday",
+    "sun": "sunday",
+    "thurs": "thursday",
+    "thu": "thursday",
+    "tues": "tuesday",
+    "wed": "wednesday",
+    "weds": "wednesday",
+    "mon": "monday",
+}
+_TIME_SHORT = re.compile(r"\b(?:" + "|".join(TIME_SHORT) + r")\b")
 # Short forms of the last word of a place name, expanded only when the result names a known
 # place ("kings x" -> "kings cross", "leicester sq" -> "leicester square"), never on their own.
 ABBREVIATIONS = {
@@ -132,6 +231,8 @@ class ParseResult:
     notes: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     sql: str | None = None  # filled in by Engine.parse when there is an intent
+    unknown: list[str] = field(default_factory=list)  # words not understood, as typed
+    without: str | None = None  # the question without them: the reading offered instead
 
 
 @dataclass
@@ -154,6 +255,7 @@ def normalise(question: str) -> str:
     t = fold_accents(question).lower().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     t = t.replace("&", " and ").replace("–", "-").replace("—", " ")
     t = _US_WORD.sub(lambda m: US_SPELLING[m.group(0)], t)
+    t = _TIME_SHORT.sub(lambda m: TIME_SHORT[m.group(0)], t)
     t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
     t = re.sub(r"(\d)(km|kms|m|metres|meters|mi|miles|yards|yds)\b", r"\1 \2", t)
     t = re.sub(r"\bnon[- ](?=[a-z])", "excluding ", t)  # "non-ASB crime", "non-violent offences"
@@ -171,6 +273,7 @@ class Parser:
         self.nlp = nlp
         self.english = english
         self.targets = sorted(_forms(vocab.words()) | {w for w in _keyword_words() if len(w) >= 4})
+        self._target_set = set(self.targets)
         self.known = set(self.targets) | FILLER | english | _forms(_keyword_words())
         self.streets = StreetMatcher(vocab.streets, vocab.phrases)
         self.known |= {w for name in vocab.streets for w in name.split()}  # never 'corrected' away
@@ -183,7 +286,7 @@ class Parser:
         notes = []
         words = text.split(" ")
         for k, w in enumerate(words):
-            if len(w) < 4 or not w.isalpha() or w in self.known:
+            if len(w) < 4 or not w.isalpha() or w in self.known or self._english_form(w):
                 continue
             cutoff = 80 if len(w) >= 6 else 85
             best = process.extractOne(w, self.targets, scorer=fuzz.ratio, score_cutoff=cutoff)
@@ -191,6 +294,25 @@ class Parser:
                 words[k] = best[0]
                 notes.append(f"{w} → {self._display(best[0])}")
         return " ".join(words), notes
+
+    def _english_form(self, w: str) -> bool:
+        """'records', 'wards', 'awarded': an inflected English word is never 'corrected' into
+        another concept; a misspelt form of a concept ('robberys') still is."""
+        stems = []
+        if w.endswith("ies"):
+            stems.append(w[:-3] + "y")
+        if w.endswith("es"):
+            stems.append(w[:-2])
+        if w.endswith("s"):
+            stems.append(w[:-1])
+        if w.endswith("ed"):
+            stems += [w[:-2], w[:-1]]
+        if w.endswith("ing"):
+            stems += [w[:-3], w[:-3] + "e"]
+        stems = [x for x in stems if len(x) >= 3]
+        if any(x in self._target_set for x in stems):
+            return False
+        return any(x in self.english for x in stems)
 
     def _display(self, word: str) -> str:
         label_values = self.vocab.phrases.get(word)
@@ -221,14 +343,23 @@ class Parser:
 
     # ---- main ------------------------------------------------------------------------------------
     def parse(self, question: str) -> ParseResult:
+        # every check reads the same folded text as the parser: a disguise cannot dodge a refusal
+        question = fold(question)
         reason = refuse_reason(question, consumed=self._consumed_outcomes(question))
         if reason:
             return ParseResult(None, reason, suggestions=self.suggestions())
         text, notes = self.correct(self.expand_abbreviations(normalise(question)))
         notes = [_original_case(n, question) for n in notes]
-        times = find_times(text, self.vocab.anchor_month)
+        periods = find_related_periods(text)
+        hidden = text
+        for r in periods:  # "the same month last year" is read as one phrase, not as "last year"
+            hidden = hidden[: r.start] + " " * (r.end - r.start) + hidden[r.end :]
+        times = find_times(hidden, self.vocab.anchor_month)
         radius, radius_span = _radius(text)
         blocked = [(t.start, t.end) for t in times] + ([radius_span] if radius_span else [])
+        blocked += [(r.start, r.end) for r in periods]
+        thresholds = find_thresholds(text, blocked)
+        blocked += [(t.start, t.end) for t in thresholds]
         hours = find_hours(text, blocked)
         blocked += [(h.start, h.end) for h in hours]
         streets = self.streets.find(text, blocked)
@@ -256,29 +387,22 @@ class Parser:
             covered.update(range(p.start, p.end))
         for a, b in blocked:
             covered.update(tok.i for tok in doc if tok.idx < b and a < tok.idx + len(tok))
-        unknown = [
-            tok
-            for tok in doc
-            if tok.i not in covered and not tok.is_punct and not tok.like_num and tok.lower_ not in FILLER
-        ]
+        ignored: list[Part] = []
         try:
-            intent = self._build(doc, parts, times, radius, event_year, notes)
+            reading = Reading(times, radius, event_year, thresholds, [r.kind for r in periods])
+            intent = self._build(doc, parts, reading, notes, ignored)
         except _Refusal as r:
             return ParseResult(None, str(r), notes, self.suggestions())
+        covered.difference_update(i for p in ignored for i in range(p.start, p.end))
+        unknown = [tok for tok in doc if tok.i not in covered and not self._understood(doc, tok, parts)]
         if streets:
             intent = replace(intent, streets=tuple(dict.fromkeys(s.location for s in streets)))
         if hours:
             intent = replace(intent, time_of_day=hour_range(*hours[0].hours))
-        place_unknown = [
-            t
-            for t in unknown
-            if t.i > 0 and doc[t.i - 1].lower_ in PLACE_PREPOSITIONS and t.lower_ not in self.english
-        ]
-        if place_unknown or (radius and not intent.venues):
-            name = place_unknown[0].text if place_unknown else "that place"
+        if radius and not intent.venues and not unknown:
             return ParseResult(
                 None,
-                f"I don't know the place '{name}'. I know the London boroughs, the BCUs and venues such as "
+                "A distance needs a place to measure from: name a venue such as "
                 + ", ".join(list(self.vocab.venues)[:4])
                 + ".",
                 notes,
@@ -294,44 +418,93 @@ class Parser:
             and words_of(doc)[p.start - 1] in ("in", "of")
         ]
         if event_places and not any(q.label in ("VENUE", "BOROUGH", "BCU") for q in parts):
-            return ParseResult(
-                None,
-                f"I don't know the place '{event_places[0].text}'. I know the London boroughs, the BCUs and venues "
-                "such as " + ", ".join(list(self.vocab.venues)[:4]) + ".",
-                notes,
-                self.suggestions(),
-            )
-        # "by ward", "broken down by postcode": a grouping the warehouse cannot make is refused, never dropped
-        for t in unknown:
-            i = t.i - 1
-            while i >= 0 and doc[i].lower_ in ("the", "a", "an", "their", "its"):
-                i -= 1
-            if i >= 0 and doc[i].lower_ in ("by", "per", "each", "every") and not t.is_stop:
-                return ParseResult(
-                    None,
-                    f"I can't break crime down by '{t.text}'. I can group by "
-                    + ", ".join(GRAIN_LABELS.get(g, g) for g in GRAINS)
-                    + ".",
-                    notes,
-                    self.suggestions(),
-                )
-        if not times and unknown and all(p.label in FUNCTION_LABELS for p in parts):
+            unknown = sorted({*unknown, *(doc[p.start] for p in event_places)}, key=lambda t: t.i)
+        if not unknown:
+            return ParseResult(replace(intent, notes=tuple(notes)), None, notes, [])
+        if not times and all(p.label in FUNCTION_LABELS for p in parts if p not in ignored):
             return ParseResult(
                 None,
                 "I couldn't find anything about recorded crime in that question.",
                 notes,
                 self.suggestions(),
             )
-        if unknown:
-            notes.append("Not understood, ignored: " + ", ".join(f"'{t.text}'" for t in unknown))
-        return ParseResult(replace(intent, notes=tuple(notes)), None, notes, [])
+        return self._not_understood(question, text, doc, unknown, notes)
+
+    def _understood(self, doc, tok, parts: list[Part]) -> bool:
+        """A token no rule claimed is still understood when it is punctuation, a filler word or the
+        N of a ranking ('top 5', '3 boroughs')."""
+        if tok.is_punct or tok.lower_ in FILLER or tok.text.startswith("_"):
+            return True
+        if tok.like_num:
+            after_rank = any(p.label in ("TOP", "WHICH") and p.end == tok.i for p in parts)
+            before = any(p.label in ("GRAIN", "VENUEKIND", "TOP") and p.start == tok.i + 1 for p in parts)
+            return after_rank or before
+        # "over the summer", "higher than last year": a link word whose time expression was read
+        following = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
+        return tok.lower_ in TIME_LINKS and following.startswith("_")
+
+    def _not_understood(self, question: str, text: str, doc, unknown: list, notes: list[str]) -> ParseResult:
+        """No answer on a partial reading: say which words were not understood, offer the reading
+        without them, and suggest close matches from the vocabulary."""
+        words = [t.text for t in unknown]
+        first = unknown[0]
+        before = doc[first.i - 1].lower_ if first.i > 0 else ""
+        quoted = ", ".join(f"'{w}'" for w in words)
+        if before in ("by", "per", "each", "every", "the") and _after_group_word(doc, first):
+            reason = (
+                f"I can't break crime down by '{first.text}': the data has no such field. I can group by "
+                + ", ".join(GRAIN_LABELS.get(g, g) for g in GRAINS)
+                + "."
+            )
+        elif before in ("during", "throughout"):
+            reason = f"I don't know {quoted}: there is no such event in the data."
+        elif before in PLACE_PREPOSITIONS | {"near", "around", "by", "outside", "within", "along", "on"}:
+            reason = (
+                f"I don't know the place {quoted}: it is not a borough, BCU, venue or street in the data."
+            )
+        else:
+            reason = f"I don't know {quoted}, so I can't answer that reliably."
+        close = [] if reason.startswith("I can't break") else self.close_matches(words)
+        if close:
+            reason += " Did you mean " + " or ".join(f"'{c}'" for c in close[:3]) + "?"
+        without = _without(text, doc, unknown)
+        suggestions = [_replace_words(question, words[0], c) for c in close[:3]]
+        return ParseResult(
+            None,
+            reason,
+            notes,
+            [s for s in dict.fromkeys(suggestions) if s] or self.suggestions(),
+            unknown=words,
+            without=without or None,
+        )
+
+    def close_matches(self, words: list[str]) -> list[str]:
+        """Vocabulary names (events, venues, boroughs, streets) that look like *words*."""
+        choices = self._names()
+        out: list[str] = []
+        for w in words:
+            if len(w) < 3:
+                continue
+            for name, score, _ in process.extract(w.lower(), choices, scorer=fuzz.WRatio, limit=3):
+                if score >= 86 and name not in out:
+                    out.append(name)
+        return out
+
+    def _names(self) -> dict[str, str]:
+        if not hasattr(self, "_name_choices"):
+            v = self.vocab
+            names = list(v.boroughs) + list(v.bcus) + list(v.venues)
+            names += sorted({e["name"] for e in v.events})
+            names += [loc.removeprefix("On or near ") for loc in v.streets.values()]
+            self._name_choices = {n: n.lower() for n in dict.fromkeys(names)}
+        return self._name_choices
 
     def _consumed_outcomes(self, question: str) -> str:
         low = normalise(question)
         found = [
             p for p, (label, _) in self.vocab.phrases.items() if label in ("OUTCOME", "CRIME") and p in low
         ]
-        return "\n".join(found)
+        return "\n".join(sorted(found, key=len, reverse=True))  # longest first: 'drugs' inside an outcome
 
     def suggestions(self) -> list[str]:
         v = self.vocab
@@ -345,8 +518,9 @@ class Parser:
         ]
 
     # ---- reading the parts -------------------------------------------------------------------------
-    def _build(self, doc, parts, times, radius, event_year, notes) -> Intent:
+    def _build(self, doc, parts, reading: Reading, notes, ignored) -> Intent:
         v = self.vocab
+        times, radius, event_year = reading.times, reading.radius, reading.event_year
         labels = {p.label for p in parts}
         words = [t.lower_ for t in doc]
 
@@ -502,6 +676,12 @@ class Parser:
                 or (plural and g not in TIME_GRAINS)
                 or (rank_parts and g not in TIME_GRAINS)
             )
+            # "by borough and week": a grain joined to an asked-for grain is asked for too
+            if not triggered and before in ("and", "then", "&") and p.start >= 2:
+                triggered = any(q.end == p.start - 1 and q.value in group_by for q in grain_parts)
+            # "months when burglary was below 200", "weeks when shoplifting topped 300"
+            if not triggered and reading.thresholds and plural and g in TIME_GRAINS:
+                triggered = True
             if g == "borough" and p.text in ("area", "council") and before not in GROUP_TRIGGERS:
                 triggered = triggered and before not in ("the",)
             if triggered and g not in group_by:
@@ -526,7 +706,7 @@ class Parser:
                 if rank_parts and top_n is None:
                     top_n = self._rank_size(doc, p, rank_parts, plural)
             else:
-                notes.append(f"'{p.text}' is not one place: name the venue, or ask about each {p.value}")
+                ignored.append(p)  # "near the station": not one place, so not understood
         if "venue" in group_by and not venues:
             venues = list(v.venues)
         if rank_parts:
@@ -568,6 +748,14 @@ class Parser:
         if times:
             ordered = sorted(times, key=lambda t: _sort_key(t.window))
             time_window, since = times[0].window, times[0].since
+            time_grain_asked = any(g in TIME_GRAINS for g in group_by)
+            # "spring 2025 vs spring 2024": two periods with no grain of their own, side by side;
+            # "2024 vs 2025" stays one row per year
+            own_grain = _grain_of(ordered[0].window) and _grain_of(ordered[0].window) == _grain_of(
+                ordered[-1].window
+            )
+            if len(times) > 1 and measure == "count" and compare and not time_grain_asked and not own_grain:
+                measure = "change"  # "spring 2025 vs spring 2024": the two periods side by side
             if len(times) > 1:
                 if measure == "change":
                     baseline, time_window = ordered[0].window, ordered[-1].window
@@ -586,6 +774,21 @@ class Parser:
                 current = _following(time_window)
                 if current is not None:
                     time_window, baseline = current, time_window
+        if reading.periods:
+            # "this month vs the same month last year", "the last 6 months against the 6 months before"
+            if time_window is None:
+                raise _Refusal(
+                    "Compared with which period? Name it, e.g. 'the last 3 months compared with the same "
+                    "period last year'."
+                )
+            related = (
+                time_window.year_before() if reading.periods[0] == "year_before" else time_window.previous()
+            )
+            if related is None or measure not in ("count", "change"):
+                raise _Refusal(
+                    "I can only compare two complete periods, e.g. 'this month vs the same month last year'."
+                )
+            measure, baseline = "change", related
         if measure == "change":
             time_window, baseline = self._change_periods(parts, time_window, since, baseline)
 
@@ -624,6 +827,8 @@ class Parser:
         share_part: tuple[str, ...] = ()
         if measure == "share":
             share_part = self._share_part(doc, parts, group_by)
+            if not share_part and group_by:
+                share_part = self._own_share_part(doc, parts)
             if not share_part and not group_by:
                 if crime and (boroughs or bcus or venues or outcomes):
                     share_part = ("outcomes",) if outcomes else ("crime_types",)
@@ -656,6 +861,67 @@ class Parser:
             top_n = DEFAULT_PLURAL_TOP
         if "weekday" in group_by and day_type == "weekday" and not any(p.label == "DAYTYPE" for p in parts):
             day_type = None
+
+        # ---- the part of a share when the whole is crime types too ("how much of theft was shoplifting")
+        part_types: list[str] = []
+        if measure == "share" and "crime_types" in share_part:
+            marker = self._share_marker(doc, parts)
+            whole = [t for q in crime_parts if marker is None or q.start < marker for t in values(q)]
+            part_types = [
+                t for q in crime_parts if marker is not None and q.start > marker for t in values(q)
+            ]
+            if whole and part_types:
+                if not set(part_types) <= set(whole):
+                    raise _Refusal(
+                        f"{' + '.join(dict.fromkeys(part_types))} is not part of {' + '.join(dict.fromkeys(whole))}, "
+                        "so it has no share of it."
+                    )
+                crime = list(dict.fromkeys(whole))
+            else:
+                part_types = []
+
+        # ---- direction and thresholds on groups
+        direction = None
+        change_words = [p for p in parts if p.label == "CHANGE"] + [
+            t for t in doc if t.lower_ in ("up", "down") and "CHANGE" in labels
+        ]
+        if measure == "change" and group_by and not rank_parts:
+            grains_before = [
+                p
+                for p in grain_parts
+                if p.value in group_by and prev_word(p) not in ("by", "per", "each", "across")
+            ]
+            for w in change_words:
+                text = w.text if isinstance(w, Part) else w.text
+                start = w.start if isinstance(w, Part) else w.i
+                word = " ".join(text.lower().split())
+                if word in UP_WORDS or word in DOWN_WORDS:
+                    if any(g.start < start for g in grains_before) or any(q.label == "WHICH" for q in parts):
+                        direction = "up" if word in UP_WORDS else "down"
+                        break
+        having_op = having_value = None
+        if reading.thresholds:
+            t = reading.thresholds[0]
+            if not group_by:
+                raise _Refusal(
+                    "A threshold such as 'more than 40' filters groups: ask, for example, 'boroughs with more than "
+                    "40 robberies in 2025' or 'months when burglary in Barnet was below 200'."
+                )
+            if any(p.label == "COUNT" and p.text.startswith("how many") for p in parts):
+                raise _Refusal(
+                    "I can list the groups above or below a threshold, but not count them yet: ask, for example, "
+                    "'which boroughs had more than 1,500 robberies'."
+                )
+            if t.percent and measure not in ("share", "change"):
+                raise _Refusal(
+                    "A percentage threshold needs a share or a change, e.g. 'grew by more than 15%'."
+                )
+            having_op, having_value = t.op, t.value
+            if measure == "change" and direction == "down" and t.op in (">", ">="):
+                # "fell by more than 10%": a change below -10%
+                having_op, having_value = ("<" if t.op == ">" else "<="), -t.value
+            if measure == "change" and having_value and (direction is not None):
+                direction = None if having_value > 0 and direction == "up" or having_value < 0 else direction
         return Intent(
             measure="average_per_" + avg_unit if (measure == "average_per_month" and avg_unit) else measure,
             crime_types=tuple(crime),
@@ -678,6 +944,10 @@ class Parser:
             top_n=top_n,
             order=order,
             share_part=share_part,
+            part_crime_types=tuple(dict.fromkeys(part_types)),
+            having_op=having_op,
+            having_value=having_value,
+            direction=direction,
             compare=compare or len(boroughs) > 1 or len(venues) > 1 or len(bcus) > 1,
             chart=chart,
         )
@@ -741,16 +1011,40 @@ class Parser:
             )
         return window, previous
 
+    def _own_share_part(self, doc, parts) -> tuple[str, ...]:
+        """'the share of each BCU's burglary awaiting court outcome', 'which BCU had the biggest share
+        of its robbery in the morning': a share within each group, its part the filters that follow
+        the group's own crime ('its', 'their', "BCU's")."""
+        words = [t.lower_ for t in doc]
+        grains = [p for p in parts if p.label == "GRAIN"]
+        owner = next(
+            (
+                i
+                for i, w in enumerate(words)
+                if w in ("its", "their")
+                or (w in ("'s", "s'", "'") and any(g.end == i for g in grains) and i + 1 < len(words))
+            ),
+            None,
+        )
+        if owner is None or any(p.label == "SHARE" and p.start == owner + 1 for p in parts):
+            return ()  # "each crime type's share of Barnet's crime": the groups are the parts
+        crime_after = next((p for p in parts if p.label in ("CRIME", "ALL") and p.start > owner), None)
+        if crime_after is None:
+            return ()
+        keys = {"OUTCOME", "TOD", "DAYTYPE", "DAYNAME", "EVENT", "EVENTCAT", "VENUE"}
+        after = [p for p in parts if p.start >= crime_after.end and p.label in keys]
+        return tuple(dict.fromkeys(SHARE_KEYS[p.label] for p in after))
+
+    def _share_marker(self, doc, parts) -> int | None:
+        """Index of the word after a share word that opens its part ('... of robbery *that* happened')."""
+        share = next(p for p in parts if p.label == "SHARE")
+        words = [t.lower_ for t in doc]
+        return next((i for i in range(share.end, len(doc)) if words[i] in PART_MARKERS), None)
+
     def _share_part(self, doc, parts, group_by) -> tuple[str, ...]:
         share = next(p for p in parts if p.label == "SHARE")
         words = [t.lower_ for t in doc]
-        keys = {
-            "CRIME": "crime_types",
-            "OUTCOME": "outcomes",
-            "BOROUGH": "boroughs",
-            "BCU": "bcus",
-            "VENUE": "venues",
-        }
+        keys = SHARE_KEYS
         marker = next((i for i in range(share.end, len(doc)) if words[i] in PART_MARKERS), None)
         if marker is not None:
             after = [p for p in parts if p.start > marker and p.label in keys]
@@ -764,6 +1058,53 @@ class Parser:
 
 class _Refusal(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the pattern finders read before spaCy: periods, a radius, an event's year,
+    thresholds, and related periods ('the same month last year' -> 'year_before')."""
+
+    times: list
+    radius: int | None
+    event_year: int | None
+    thresholds: list
+    periods: list[str]
+
+
+def _after_group_word(doc, tok) -> bool:
+    """True when *tok* follows 'by'/'per'/'each' (skipping articles): an asked-for grouping."""
+    i = tok.i - 1
+    while i >= 0 and doc[i].lower_ in ("the", "a", "an", "their", "its"):
+        i -= 1
+    return i >= 0 and doc[i].lower_ in ("by", "per", "each", "every")
+
+
+def _without(text: str, doc, unknown) -> str:
+    """The question's words (from the unmasked *text*) without the unknown ones and the
+    preposition that led to them: 'theft during the regatta last month' -> 'theft last month'."""
+    drop = {t.i for t in unknown}
+    for t in unknown:
+        i = t.i - 1
+        while i >= 0 and (doc[i].lower_ in ("the", "a", "an") or i in drop):
+            drop.add(i)
+            i -= 1
+        if i >= 0 and doc[i].lower_ in PLACE_PREPOSITIONS | {
+            "during",
+            "by",
+            "per",
+            "near",
+            "around",
+            "within",
+        }:
+            drop.add(i)
+    kept = "".join(text[t.idx : t.idx + len(t)] + t.whitespace_ for t in doc if t.i not in drop)
+    text = " ".join(kept.split())
+    return text if any(ch.isalpha() for ch in text) else ""
+
+
+def _replace_words(question: str, word: str, replacement: str) -> str:
+    return re.sub(re.escape(word), replacement, question, count=1, flags=re.I)
 
 
 def words_of(doc) -> list[str]:

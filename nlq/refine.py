@@ -28,6 +28,7 @@ CLEAR_AREA = re.compile(
 )
 CLEAR_TYPES = re.compile(r"\b(all crimes?|all types|every type|any crime)\b")
 CLEAR_TIME = re.compile(r"\b(all time|any time|whole period|all dates|all months)\b")
+_FOLLOW_UP_LEAD = re.compile(r"\b(?:the\s+)?same\s+(?:thing\s+|again\s+)?(?:for|in|but|with|at)\b", re.I)
 _PARSERS: dict[int, object] = {}
 
 
@@ -35,7 +36,8 @@ def refine(previous: Intent, text: str, vocabulary: Vocabulary, parser=None) -> 
     """The new Intent, or a short reason (str) when the follow-up cannot be applied."""
     parser = parser or _parser_for(vocabulary)
     low = text.lower()
-    result = parser.parse(text)
+    # "same for Lambeth": the previous question is the "same"; only the new words are parsed
+    result = parser.parse(_FOLLOW_UP_LEAD.sub(" ", text))
     radius, _span = _radius(normalise(text)) if len(text) <= 300 else (None, None)
     if result.intent is None:
         if CLEAR_AREA.search(low) or CLEAR_TYPES.search(low) or CLEAR_TIME.search(low):

@@ -21,6 +21,38 @@ _SQL = re.compile(
     re.I,
 )
 _WRITE = re.compile(r"\b(delete|remove|erase|wipe|purge|drop|overwrite|insert|alter|edit)\b", re.I)
+_WRITE_VERBS = (
+    r"delete|remove|erase|wipe|purge|drop|overwrite|insert|alter|edit|amend|update|modify|change|set|mark"
+    r"|re-?classify|recode|close|reopen|re-open|add|rename|correct|fix|merge|move|assign|flag|tag|clear"
+    r"|cancel|archive|upload|import|replace|restore|revert|append|resolve|transfer|reassign|downgrade|upgrade"
+)
+# A request to change data: an imperative write verb opening the question (or a clause), a write verb
+# with a determiner-led object ("set all unsolved burglaries to closed", "close all the cases"), or
+# "mark ... as". Nouns ("a drop in burglary", "the change in robbery", "update me on") are not requests.
+_WRITE_REQUEST = re.compile(
+    rf"(^|[.;,!?]\s*|\b(?:and|then|please|pls|now|also|just)\s+|\b(?:can|could|would|will)\s+you\s+"
+    rf"|\bi\s+(?:want|need|would\s+like)\s+(?:you\s+)?to\s+|\bgo\s+(?:and\s+)?)(?:{_WRITE_VERBS})\b"
+    r"(?!\s+(?:me|us|in|on|of|from|over|by|between|across|since|during|for|up|to\s+date)\b)"
+    rf"|\b(?:{_WRITE_VERBS})\s+(?:the|all|every|these|those|this|that|its|their|any|each|them|it)\b"
+    r"(?!\s+(?:most|least|biggest|largest|fastest|highest|lowest|more|less|same|month|year|week)\b)"
+    r"|\bmark(?:ed)?\s+(?:\w+\s+){0,6}as\b",
+    re.I,
+)
+# Words for people, anywhere in what is left once vocabulary phrases ("offender given a caution",
+# "no suspect identified", "per 1,000 residents") are taken out.
+_PERSON_NOUNS = re.compile(
+    r"\b(suspects?|offenders?|reoffenders?|victims?|perpetrators?|culprits?|criminals?|witness(es)?|gangs?"
+    r"|gang\s+members?|robbers?|thieves|thief|muggers?|shoplifters?|attackers?|assailants?|accused|defendants?"
+    r"|lads|youths?|teenagers?|teens|juveniles?|minors|kids|children|men|women|males?|females?|boys|girls"
+    r"|neighbours?|neighbors?|persons?|individuals?|people|residents?|householders?|homeowners?|drivers?"
+    r"|who|whom|whose|someone|somebody|anyone|anybody)\b",
+    re.I,
+)
+_RATE_BASE = re.compile(
+    r"\bper\s+(?:1000|1,000|thousand|100k|100000|capita|head)?\s*(?:of\s+)?(?:the\s+)?"
+    r"(?:residents?|people|population|inhabitants|persons?|head)\b",
+    re.I,
+)
 _PEOPLE = re.compile(
     r"(^\s*(who|whom|whose)\b|\bwho\s+(committed|did|was|were|is|are|carried|stole|robbed|attacked)\b"
     r"|\b(name|names|identity|identities|address|addresses|phone\s+numbers?|date\s+of\s+birth|dob|email|e-mail"
@@ -63,13 +95,15 @@ def refuse_reason(question: str, consumed: str = "") -> str | None:
         return f"That question is too long (over {MAX_LENGTH} characters). Please ask one thing at a time."
     if _SQL.search(text):
         return "I can't run SQL typed into the box. Ask in plain English and I'll write the query for you."
-    if _WRITE.search(text) and re.search(r"\b(crimes?|records?|rows?|data|table|entries)\b", text, re.I):
+    if _WRITE_REQUEST.search(text) or (
+        _WRITE.search(text) and re.search(r"\b(crimes?|records?|rows?|data|table|entries)\b", text, re.I)
+    ):
         return "The crime data is read-only: I can count and chart it, but not change or delete it."
-    rest = text
+    rest = _RATE_BASE.sub(" ", text)
     for phrase in consumed.split("\n"):
         if phrase:
-            rest = re.sub(re.escape(phrase), " ", rest, flags=re.I)
-    if _PEOPLE.search(rest):
+            rest = re.sub(r"\b" + re.escape(phrase) + r"\b", " ", rest, flags=re.I)
+    if _PEOPLE.search(rest) or _PERSON_NOUNS.search(rest):
         return (
             "I can only answer questions about numbers of recorded crimes, not about people: the data holds "
             "no names, suspects, victims or personal details."

@@ -128,6 +128,24 @@ def _dow() -> exp.Expression:
     return _fn("dayofweek", c("occurred_at"))
 
 
+def _evening_dow(i: Intent):
+    """The weekday function to use with the intent's hours: the day of the evening a night
+    starts on when the hours cross midnight (22:00-05:59 -> shift back 6 hours), else _dow."""
+    if not i.time_of_day:
+        return _dow
+    spans = hour_spans(i.time_of_day)
+    wrapping = [hi for lo, hi in spans if lo > hi]
+    if not wrapping or len(spans) != 1:
+        return _dow
+    shift = wrapping[0] + 1
+
+    def shifted(_i=None) -> exp.Expression:
+        back = exp.Interval(this=exp.Literal.string(str(shift)), unit=exp.var("HOUR"))
+        return _fn("dayofweek", exp.Sub(this=c("occurred_at"), expression=back))
+
+    return shifted
+
+
 def _event_condition(i: Intent) -> exp.Expression:
     e = lambda name: exp.column(name, table="e")  # noqa: E731
     conds = []
@@ -176,11 +194,11 @@ def conditions(i: Intent, skip: frozenset[str] = frozenset()) -> list[tuple[str,
         )
     if i.streets and "streets" not in skip:
         out.append(("streets", _in(c("location"), i.streets)))
-    if i.event or i.event_category:
+    if (i.event or i.event_category) and "event" not in skip:
         out.append(("event", _event_condition(i)))
     if i.time and "time" not in skip:
         out.append(("time", time_condition(i.time)))
-    if i.time_of_day:
+    if i.time_of_day and "time_of_day" not in skip:
         spans = []
         for lo, hi in hour_spans(i.time_of_day):
             spans.append(
@@ -190,11 +208,19 @@ def conditions(i: Intent, skip: frozenset[str] = frozenset()) -> list[tuple[str,
             )
         cond = spans[0] if len(spans) == 1 else exp.or_(*spans)
         out.append(("time_of_day", exp.paren(cond) if isinstance(cond, exp.Or) else cond))
-    if i.day_type:
-        cond = _dow().isin(lit(0), lit(6)) if i.day_type == "weekend" else _dow().between(lit(1), lit(5))
+    # a night belongs to the evening it starts: "Saturday night" runs into Sunday morning
+    dow = _evening_dow(i)
+    if i.day_type and "day_type" not in skip:
+        if dow is not _dow:  # weekend nights = Friday and Saturday nights
+            days = [5, 6] if i.day_type == "weekend" else [0, 1, 2, 3, 4]
+            cond = _in(dow(i), days)
+        else:
+            cond = _dow().isin(lit(0), lit(6)) if i.day_type == "weekend" else _dow().between(lit(1), lit(5))
         out.append(("day_type", cond))
-    if i.weekdays:
-        out.append(("weekdays", _in(_dow(), [WEEKDAYS.index(d) for d in i.weekdays])))
+    if i.weekdays and "weekdays" not in skip:
+        out.append(
+            ("weekdays", _in(dow(i) if dow is not _dow else _dow(), [WEEKDAYS.index(d) for d in i.weekdays]))
+        )
     if needs_occurred_at(i):
         out.append(("occurred_at", exp.Not(this=exp.Is(this=c("occurred_at"), expression=exp.Null()))))
     return out
@@ -302,7 +328,10 @@ def _value(i: Intent) -> tuple[exp.Expression, str]:
         ), "per_1000"
     if i.measure == "share":
         if i.share_part:
-            part = exp.and_(*[cond for _, cond in conditions(i) if _ in i.share_part])
+            part_conds = [cond for key, cond in conditions(i) if key in i.share_part and key != "crime_types"]
+            if "crime_types" in i.share_part:
+                part_conds.insert(0, _in(c("crime_type"), i.part_crime_types or i.crime_types))
+            part = exp.and_(*part_conds)
             num = exp.Filter(this=_count(), expression=exp.Where(this=part))
             return exp.Div(
                 this=exp.Mul(this=exp.Literal.number("100.0"), expression=num), expression=_count()
@@ -322,8 +351,7 @@ def build(i: Intent) -> exp.Select:
         return _change(i)
     if i.measure.startswith("average_per_"):
         return _average(i)
-    skip = frozenset(i.share_part) if i.measure == "share" else frozenset()
-    conds = [cond for _, cond in conditions(i, skip)]
+    conds = [cond for _, cond in conditions(i, _whole_skip(i))]
     if "bcu" in i.group_by and not i.top_n:  # a ranking already drops NULL groups
         conds.append(exp.Not(this=exp.Is(this=exp.column("bcu", table="b"), expression=exp.Null())))
     value, name = _value(i)
@@ -333,7 +361,26 @@ def build(i: Intent) -> exp.Select:
         groups.append(exp.column("population", table="b"))
     q = _rank(i, _where(q, conds), value)
     q = q.group_by(*groups) if groups else q
+    q = _having(i, q, value)
     return _display_order(i, q, exp.column(name))
+
+
+def _whole_skip(i: Intent) -> frozenset[str]:
+    """Filters left out of a share's whole (they define its part)."""
+    if i.measure != "share":
+        return frozenset()
+    return frozenset(k for k in i.share_part if not (k == "crime_types" and i.part_crime_types))
+
+
+def _having(i: Intent, q: exp.Select, value: exp.Expression) -> exp.Select:
+    """The threshold on each group's measure ('boroughs with more than 1,500 robberies')."""
+    if i.having_op is None:
+        return q
+    number = exp.Literal.number(
+        repr(float(i.having_value)) if not float(i.having_value).is_integer() else int(i.having_value)
+    )
+    ops = {">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}
+    return q.having(ops[i.having_op](this=value.copy(), expression=number))
 
 
 TIME_GRAINS = frozenset({"hour", "weekday", "day", "week", "month", "quarter", "year"})
@@ -400,34 +447,46 @@ def _change(i: Intent) -> exp.Select:
     if "bcu" in i.group_by and not i.top_n:  # a ranking already drops NULL groups
         q = q.where(exp.Not(this=exp.Is(this=exp.column("bcu", table="b"), expression=exp.Null())))
     q = q.group_by(*groups) if groups else q
+    if i.direction == "up":
+        q = q.having(exp.GT(this=cur.copy(), expression=prev.copy()))
+    elif i.direction == "down":
+        q = q.having(exp.LT(this=cur.copy(), expression=prev.copy()))
+    q = _having(i, q, pct)
     return _display_order(i, q, exp.column("pct_change"))
 
 
 def _average(i: Intent) -> exp.Select:
+    """Mean count per month/week/day/year over the window: the count divided by the number of such
+    periods the data holds in the window, so a period with no matching records counts as 0."""
     unit = i.measure.removeprefix("average_per_")
     conds = [cond for _, cond in conditions(i)]
     if unit in ("week", "day") and not needs_occurred_at(i):
         conds.append(exp.Not(this=exp.Is(this=c("occurred_at"), expression=exp.Null())))
-    inner_sel = [*_grain_selects(i), exp.alias_(grain_expr(unit), "period"), exp.alias_(_count(), "n")]
-    inner = _where(_base(i, inner_sel), conds).group_by(*_grain_groups(i), grain_expr(unit))
-    names = [s.alias for s in _grain_selects(i)]
-    avg = exp.Avg(this=exp.column("n"))
-    q = exp.select(*[exp.column(n) for n in names], exp.alias_(avg, "average")).from_(
-        inner.subquery("per_period")
+    periods = exp.select(exp.Count(this=exp.Distinct(expressions=[grain_expr(unit)]))).from_(
+        exp.to_table("crimes").as_("c")
     )
-    if i.top_n and names:
-        desc = i.order == "desc"
-        q = q.order_by(exp.Ordered(this=avg.copy(), desc=desc), *[exp.column(n) for n in names]).limit(
-            i.top_n
-        )
-    return q.group_by(*[exp.column(n) for n in names]) if names else q
+    period_conds = [time_condition(i.time)] if i.time else []
+    if unit in ("week", "day"):
+        period_conds.append(exp.Not(this=exp.Is(this=c("occurred_at"), expression=exp.Null())))
+    periods = _where(periods, period_conds)
+    avg = exp.Div(
+        this=exp.Mul(this=_count(), expression=exp.Literal.number("1.0")),
+        expression=exp.Subquery(this=periods),
+    )
+    q = _where(_base(i, [*_grain_selects(i), exp.alias_(avg, "average")]), conds)
+    groups = _grain_groups(i)
+    q = q.group_by(*groups) if groups else q
+    if i.top_n and groups:
+        q = _rank(i, q, avg)
+    q = _having(i, q, avg)
+    return _display_order(i, q, exp.column("average")) if not i.top_n else q
 
 
 def count_sql(i: Intent) -> str:
     """Rows matching the question's filters (for Reply.rows_scanned)."""
     skip = {"time"} if i.measure == "change" else set()
     if i.measure == "share":
-        skip |= set(i.share_part)
+        skip |= _whole_skip(i)
     conds = [cond for _, cond in conditions(i, frozenset(skip))]
     if i.measure == "change":
         conds.append(exp.paren(exp.or_(time_condition(i.time), time_condition(i.baseline))))

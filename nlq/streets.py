@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 STRONG_CUES = {"on", "along", "down", "alongside"}
-WEAK_CUES = {"in", "at", "near", "around", "off", "by", "outside"}
+WEAK_CUES = {"in", "at", "near", "around", "off", "outside"}  # not "by": "by police station" is a grouping
 STREET_WORDS = {
     "street",
     "road",

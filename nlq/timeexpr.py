@@ -447,6 +447,8 @@ def _last_n(m, anchor):
         return TimeWindow("rel_months", n=3 * n)
     if unit.startswith("week"):
         return TimeWindow("rel_days", n=7 * n)
+    if unit.startswith("fortnight"):
+        return TimeWindow("rel_days", n=14 * n)
     return TimeWindow("rel_days", n=n)
 
 
@@ -466,6 +468,8 @@ def _named_relative(m, anchor):
         return TimeWindow("rel_months", n=1)
     if "quarter" in w:
         return TimeWindow("rel_months", n=3)
+    if "fortnight" in w:
+        return TimeWindow("rel_days", n=14)
     if "week" in w:
         return TimeWindow("rel_days", n=7)
     return TimeWindow("rel_days", n=1)
@@ -567,7 +571,7 @@ _RULES = [
     (
         _r(
             rf"(?:in\s+|over\s+|during\s+|for\s+)?(?:the\s+)?(?:last|past|previous|recent|latest)\s+{NUM}\s+"
-            r"(?P<u>months?|years?|weeks?|days?|quarters?)"
+            r"(?P<u>months?|years?|weeks?|days?|quarters?|fortnights?)"
         ),
         _last_n,
     ),
@@ -575,7 +579,8 @@ _RULES = [
         _r(
             r"(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:(?:so\s+far\s+)?this\s+year(?:\s+so\s+far)?|year\s+to\s+date|ytd|"
             r"(?:last|past|previous)\s+(?:calendar\s+)?year|"
-            r"(?:last|past|previous|this|latest|most\s+recent)\s+(?:month|quarter|week)|yesterday|today|latest\s+day)"
+            r"(?:last|past|previous|this|latest|most\s+recent)\s+(?:month|quarter|week|fortnight)|yesterday|today"
+            r"|latest\s+day|(?:last|previous)\s+years(?!\s+\w+\s+(?:months?|weeks?|days?)))"
         ),
         _named_relative,
     ),
@@ -624,3 +629,51 @@ def _months_label(start: dt.date, end: dt.date | None) -> str:
     if start.year == end.year:
         return f"{SHORT[start.month]}–{SHORT[end.month]} {end.year}"
     return f"{SHORT[start.month]} {start.year} – {SHORT[end.month]} {end.year}"
+
+
+@dataclass(frozen=True)
+class RelatedPeriod:
+    start: int
+    end: int
+    kind: str  # 'year_before' (the window moved back 12 months) | 'previous' (the window just before)
+
+
+_SPAN_WORDS = r"(?:months?|period|quarters?|weeks?|days?|time|season|window|stretch|year)"
+_N = r"(?:\d+|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")"
+_YEAR_BEFORE = _r(
+    rf"(?:(?:the\s+)?same\s+(?:{_N}\s+)?{_SPAN_WORDS}\s+|(?:the\s+)?(?:{_N}\s+)?{_SPAN_WORDS}\s+)?"
+    r"(?:(?:of\s+|in\s+)?last\s+year|(?:of\s+|in\s+)?the\s+(?:previous|prior)\s+year|the\s+year\s+before"
+    r"|(?:a|one|1|twelve\s+months|12\s+months)\s+(?:year\s+)?(?:before|earlier|ago|prior))"
+)
+_PREVIOUS = _r(
+    rf"(?:the\s+)?(?:{_N}\s+)?{_SPAN_WORDS}\s+(?:just\s+|immediately\s+)?(?:before|prior)"
+    rf"|the\s+previous\s+(?:{_N}\s+)?{_SPAN_WORDS}|the\s+preceding\s+(?:{_N}\s+)?{_SPAN_WORDS}"
+)
+
+
+def find_related_periods(text: str) -> list[RelatedPeriod]:
+    """Periods named by reference to another: "the same month last year", "a year earlier",
+    "the 6 months before". Only read after another period: "burglary last year" is left alone.
+
+    >>> [(r.kind, text[r.start:r.end]) for text in ["this month vs the same month last year"]
+    ...  for r in find_related_periods(text)]
+    [('year_before', 'the same month last year')]
+    >>> [r.kind for r in find_related_periods("last 6 months against the 6 months before")]
+    ['previous']
+    >>> find_related_periods("burglary last year"), find_related_periods("robbery in the last 3 months")
+    ([], [])
+    """
+    out = []
+    for pattern, kind in ((_YEAR_BEFORE, "year_before"), (_PREVIOUS, "previous")):
+        for m in pattern.finditer(text):
+            phrase = m.group(0)
+            bare_last_year = re.fullmatch(r"(?:(?:of|in)\s+)?last\s+year", phrase)
+            # a comparison word or another period must come first: "vs last year" alone is a plain period
+            head = text[: m.start()]
+            compared = re.search(r"\b(vs|versus|v|against|compared|than|with|to|and)\s*$", head)
+            if bare_last_year or not compared or not find_times(head):
+                continue
+            if any(m.start() < r.end and r.start < m.end() for r in out):
+                continue
+            out.append(RelatedPeriod(m.start(), m.end(), kind))
+    return sorted(out, key=lambda r: r.start)

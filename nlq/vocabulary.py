@@ -117,6 +117,9 @@ OUTCOME_SYNONYMS: dict[str, tuple[str, ...]] = {
         "not solved",
         "without a suspect",
         "no suspect found",
+        "no suspect was identified",
+        "no suspects were identified",
+        "no suspect was found",
     ),
     "Under investigation": (
         "under investigation",
@@ -493,6 +496,10 @@ def event_name_parts(name: str) -> list[str]:
         if piece.lower().startswith("the "):
             piece = piece[4:]
             out.append(piece)
+        # a tour is called by its name: 'Cowboy Carter Tour' -> 'Cowboy Carter'
+        stem = re.sub(r"\s+(?:world\s+)?tour$", "", piece, flags=re.I)
+        if stem != piece and " " in stem:
+            out.append(stem)
         first = piece.split(" ")[0]
         # a distinctive first word names the event on its own ("Wimbledon", "Oasis", "NFL")
         if " " in piece and (len(first) >= 5 or (len(first) >= 3 and first.isupper())):

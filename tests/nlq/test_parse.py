@@ -103,7 +103,6 @@ def test_parse_parts(engine, question, expected):
     [
         ("burgalries in Southwork last year", "Southwork → Southwark"),
         ("knife crime in Lambeth", "police.uk has no knife-crime flag"),
-        ("burglary in Camden flibbertigibbet", "flibbertigibbet"),
     ],
 )
 def test_notes_report_corrections_and_unknown_words(engine, question, note):
@@ -115,3 +114,21 @@ def test_notes_report_corrections_and_unknown_words(engine, question, note):
 def test_misspellings_are_corrected(engine):
     intent = engine.parse("burgalries in Southwork last year").intent
     assert intent.crime_types == ("Burglary",) and intent.boroughs == ("Southwark",)
+
+
+@pytest.mark.parametrize(
+    "question, word, without",
+    [
+        ("burglary in Camden flibbertigibbet", "flibbertigibbet", "burglary in camden"),
+        ("theft during the regatta last month", "regatta", "theft last month"),
+        ("robbery near Bank station in 2025", "bank", "robbery in 2025"),
+        ("crime near the stadium in Brent", "stadium", "crime in brent"),
+    ],
+)
+def test_an_unknown_word_means_no_answer_and_a_reading_without_it(engine, question, word, without):
+    result = engine.parse(question)
+    assert result.intent is None and result.sql is None
+    assert word in [w.lower() for w in result.unknown], result.unknown
+    assert word in result.error.lower()
+    assert result.without == without
+    assert engine.parse(result.without).intent is not None
