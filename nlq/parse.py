@@ -448,9 +448,12 @@ class Parser:
         without them, and suggest close matches from the vocabulary."""
         words = [t.text for t in unknown]
         first = unknown[0]
-        before = doc[first.i - 1].lower_ if first.i > 0 else ""
+        i = first.i - 1
+        while i >= 0 and doc[i].lower_ in ("the", "a", "an"):
+            i -= 1
+        before = doc[i].lower_ if i >= 0 else ""
         quoted = ", ".join(f"'{w}'" for w in words)
-        if before in ("by", "per", "each", "every", "the") and _after_group_word(doc, first):
+        if _after_group_word(doc, first):
             reason = (
                 f"I can't break crime down by '{first.text}': the data has no such field. I can group by "
                 + ", ".join(GRAIN_LABELS.get(g, g) for g in GRAINS)

@@ -209,8 +209,33 @@ def _message() -> None:
         getattr(st, kind)(text)
 
 
-def _refusal(reply) -> None:
-    st.info(f"I can't answer that as asked. {reply.error}", icon=":material/help:")
+def _not_understood(reply, engine) -> None:
+    """The reading so far as chips, each word not understood as a red chip, and the reading
+    without those words as a one-click choice: never an answer on a partial reading."""
+    st.caption("How I read it (red: not understood, so I have not answered)")
+    understood = engine.parse(reply.without).intent if reply.without else None
+    chips = understood.chips(services.data_as_of(engine)) if understood is not None else []
+    with st.container(horizontal=True, gap="small", key="ask-unknown-chips"):
+        for chip in chips:
+            st.badge(chip.label, color="gray")
+        for word in reply.unknown:
+            st.badge(f"not understood: {render.md_escape(word)}", color="red", icon=":material/help:")
+    if reply.without and understood is not None:
+        words = ", ".join(f"‘{w}’" for w in reply.unknown)
+        st.button(
+            f"Answer without {words}",
+            key="ask_without",
+            type="primary",
+            on_click=ask_text,
+            args=(reply.without,),
+            help=f"Ask “{reply.without}” instead",
+        )
+
+
+def _refusal(reply, engine) -> None:
+    st.info(f"I can't answer that as asked. {render.md_escape(reply.error)}", icon=":material/help:")
+    if getattr(reply, "unknown", None):
+        _not_understood(reply, engine)
     if reply.suggestions:
         st.markdown("**You could ask instead**")
         with st.container(horizontal=True, gap="small"):
@@ -221,7 +246,7 @@ def _refusal(reply) -> None:
 def _answer(reply, engine) -> None:
     facts = services.get_facts()
     if reply.error:
-        _refusal(reply)
+        _refusal(reply, engine)
         render.render_notes(reply)
         return
     anchor = services.data_as_of(engine)

@@ -138,3 +138,17 @@ def test_missing_warehouse_is_built_on_first_start_with_a_message(monkeypatch, t
     assert built == [target] and target.exists()
     status = at.main.children[0]  # st.status: the visible progress message, closed when done
     assert status.label == "Warehouse ready" and "synthetic" in status.children[0].value
+
+
+def test_unknown_word_is_a_red_chip_with_answer_without_it(ask_page):
+    at = _ask(ask_page.run(), "theft during the regatta last month")
+    assert "regatta" in at.info[0].value and not at.get("plotly_chart") and not at.metric
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert any(b.startswith(":red-badge[") and "not understood: regatta" in b for b in badges), badges
+    assert any(b.startswith(":gray-badge[") and "last month" in b for b in badges), badges
+    without = at.button(key="ask_without")
+    assert "regatta" in without.label
+    without.click().run()
+    assert not at.exception
+    assert at.text_input(key="ask_q").value == "theft last month"
+    assert at.metric and at.metric[0].value.replace(",", "").isdigit()
