@@ -460,7 +460,9 @@ class Parser:
                 + "."
             )
         elif before in ("during", "throughout"):
-            reason = f"I don't know {quoted}: there is no such event in the data."
+            names = list(dict.fromkeys(e["name"].split(" | ")[-1] for e in self.vocab.events))
+            reason = f"I don't know {quoted}: there is no such event in the data"
+            reason += f" (it has {', '.join(names[:4])} and others)." if names else "."
         elif before in PLACE_PREPOSITIONS | {"near", "around", "by", "outside", "within", "along", "on"}:
             reason = (
                 f"I don't know the place {quoted}: it is not a borough, BCU, venue or street in the data."

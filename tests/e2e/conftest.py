@@ -151,11 +151,11 @@ class Ui:
         box.press("Enter")
         self.wait()
 
-    def shot(self, name: str, height: int = 1600) -> Path:
-        """Save a screenshot (tall viewport, since Streamlit scrolls inside the page)."""
+    def shot(self, name: str, height: int = 1600, width: int = 1440) -> Path:
+        """Save a screenshot (tall viewport, since Streamlit scrolls inside the page; width=390 for a phone)."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        self.page.set_viewport_size({"width": 1440, "height": height})
+        self.page.set_viewport_size({"width": width, "height": height})
         self.page.wait_for_timeout(1500)  # let charts and maps redraw after the resize
         self.page.screenshot(path=str(path))
         self.page.set_viewport_size({"width": 1440, "height": 1000})

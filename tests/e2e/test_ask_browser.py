@@ -77,3 +77,17 @@ def test_about_page(ui):
     ui.page.get_by_role("heading", name="About the data").wait_for()
     ui.page.get_by_text("These records are synthetic").first.wait_for()
     ui.shot("about", height=1100)
+
+
+def test_unknown_word_is_a_red_chip_and_answer_without_it_works(ui):
+    ui.open()
+    ui.sign_in()
+    ui.ask("theft during the regatta last month")
+    ui.page.get_by_text("not understood: regatta").first.wait_for()
+    assert ui.page.locator("[data-testid=stMetric]").count() == 0  # no number on a partial reading
+    ui.shot("ask-unknown-word-red-chip", height=1000)
+    ui.shot("ask-unknown-word-phone", height=844, width=390)
+    ui.page.get_by_role("button", name="Answer without").click()
+    ui.wait()
+    ui.page.wait_for_selector("[data-testid=stMetric]")
+    ui.shot("ask-unknown-word-answered-without", height=1000)

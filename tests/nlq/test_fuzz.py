@@ -5,10 +5,11 @@ The SQL is checked with the guard, not executed (that would make the run slow). 
 """
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from nlq.guard import check_sql
+from nlq.parse import ABBREVIATIONS, TIME_SHORT
 
 FUZZ = settings(
     deadline=None,
@@ -189,3 +190,39 @@ def test_awkward_inputs(engine, text):
 def test_engine_parse_never_raises_even_on_lone_surrogates(engine):
     result = engine.parse("burglary in Camden \ud800")
     assert result.sql or (result.error and result.error.strip())
+
+
+ANSWERABLE = [
+    "burglary in Camden last month",
+    "robberies near Oxford Circus by hour",
+    "top 5 boroughs for bicycle theft in 2025",
+    "ASB in Hackney by month",
+    "crime during the Eras Tour",
+    "share of shoplifting in Ealing with no suspect identified",
+    "boroughs with more than 100 robberies in 2024",
+    "violence in Lambeth on Friday nights",
+]
+GIBBERISH = st.text(alphabet="bcdfghjklmnpqrstvwxz", min_size=5, max_size=9)
+
+
+@settings(FUZZ, max_examples=300)
+@given(data=st.data())
+def test_no_answer_ignores_a_word_it_did_not_understand(engine, data):
+    """An unknown word anywhere in an answerable question: either it was corrected to a
+    vocabulary word (and the correction is shown) or there is no SQL and the word is reported."""
+    base = data.draw(st.sampled_from(ANSWERABLE)).split()
+    word = data.draw(GIBBERISH)
+    assume(word not in TIME_SHORT and word not in ABBREVIATIONS and word not in engine.parser.known)
+    at = data.draw(st.integers(0, len(base)))
+    question = " ".join(base[:at] + [word] + base[at:])
+    parsed = engine.parser.parse(question)
+    if parsed.intent is None:
+        assert parsed.error
+        return
+    corrected = any(n.lower().startswith(word + " →") for n in parsed.notes)
+    assert corrected, f"{question!r} was answered without understanding {word!r}: {parsed.notes}"
+
+
+@pytest.mark.parametrize("question", ANSWERABLE)
+def test_the_answerable_questions_are_answered(engine, question):
+    assert engine.parse(question).intent is not None, engine.parse(question).error
