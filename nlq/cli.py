@@ -142,8 +142,9 @@ def _ask(warehouse: Path | None, question: str, out: TextIO) -> int:
         print(f"Note: {note}", file=out)
     if reply.error:
         print(f"Not answered: {reply.error}", file=out)
-        if reply.without:
-            print(f"  Answer without {', '.join(repr(w) for w in reply.unknown)}: {reply.without}", file=out)
+        without = getattr(reply, "without", None)
+        if without:
+            print(f"  Answer without {', '.join(repr(w) for w in reply.unknown)}: {without}", file=out)
         for suggestion in reply.suggestions or []:
             print(f"  Try: {suggestion}", file=out)
         return 0

@@ -5,6 +5,7 @@ run the spaCy pipeline, then read the matched parts by a few general rules.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
@@ -17,7 +18,7 @@ from nlq.refusal import refuse_reason
 from nlq.streets import StreetMatcher
 from nlq.threshold import find_thresholds
 from nlq.timeexpr import NUMBERS, TimeMatch, TimeWindow, find_related_periods, find_times
-from nlq.vocabulary import NOTE_TRIGGERS, NOTES, OUTCOME_SYNONYMS, Vocabulary, fold_accents
+from nlq.vocabulary import NOTE_TRIGGERS, NOTES, OUTCOME_SYNONYMS, Vocabulary, event_name_parts, fold_accents
 
 ADJECTIVE_GRAINS = {"hourly", "daily", "weekly", "monthly", "quarterly", "yearly", "annual", "annually"}
 GROUP_TRIGGERS = {"by", "per", "each", "every", "across", "within", "between"}
@@ -353,8 +354,20 @@ class Parser:
         periods = find_related_periods(text)
         hidden = text
         for r in periods:  # "the same month last year" is read as one phrase, not as "last year"
-            hidden = hidden[: r.start] + " " * (r.end - r.start) + hidden[r.end :]
+            hidden = hidden[: r.start] + "_" * (r.end - r.start) + hidden[r.end :]
         times = find_times(hidden, self.vocab.anchor_month)
+        # "during New Year's Eve 2025": a day that is also an event's name means the event
+        for t in times:
+            day = re.sub(r",?\s+(?:of\s+)?(?:19|20)\d{2}$", "", t.text)
+            lead = text[: t.start].rstrip()
+            if (
+                t.window.kind == "days"
+                and self.vocab.phrases.get(day, ("",))[0] == "EVENT"
+                and (lead.endswith(("during", "around", "at")))
+            ):
+                hidden = hidden[: t.start] + "_" * len(day) + hidden[t.start + len(day) :]
+                times = find_times(hidden, self.vocab.anchor_month)
+                break
         radius, radius_span = _radius(text)
         blocked = [(t.start, t.end) for t in times] + ([radius_span] if radius_span else [])
         blocked += [(r.start, r.end) for r in periods]
@@ -460,7 +473,8 @@ class Parser:
                 + "."
             )
         elif before in ("during", "throughout"):
-            names = list(dict.fromkeys(e["name"].split(" | ")[-1] for e in self.vocab.events))
+            counts = Counter(event_name_parts(e["name"])[0] for e in self.vocab.events)
+            names = [name for name, _ in counts.most_common()]
             reason = f"I don't know {quoted}: there is no such event in the data"
             reason += f" (it has {', '.join(names[:4])} and others)." if names else "."
         elif before in PLACE_PREPOSITIONS | {"near", "around", "by", "outside", "within", "along", "on"}:

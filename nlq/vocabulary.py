@@ -496,8 +496,14 @@ def event_name_parts(name: str) -> list[str]:
         if piece.lower().startswith("the "):
             piece = piece[4:]
             out.append(piece)
-        # a tour is called by its name: 'Cowboy Carter Tour' -> 'Cowboy Carter'
-        stem = re.sub(r"\s+(?:world\s+)?tour$", "", piece, flags=re.I)
+        # a tour or a display is called by its name: 'Cowboy Carter Tour' -> 'Cowboy Carter',
+        # "New Year's Eve Fireworks" -> "New Year's Eve"
+        stem = re.sub(
+            r"\s+(?:world\s+tour|tour|fireworks?|celebrations?|display|festival|live(?:\s+'?\d\d)?)$",
+            "",
+            piece,
+            flags=re.I,
+        )
         if stem != piece and " " in stem:
             out.append(stem)
         first = piece.split(" ")[0]
