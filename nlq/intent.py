@@ -176,6 +176,22 @@ class Intent:
             parts.append(("baseline", "vs " + _time_label(self.baseline, anchor)))
         if self.chart:
             parts.append(("chart", f"as a {self.chart}"))
+        if self.measure == "share" and (self.share_part or self.part_crime_types):
+            # say which filters make the part: "share (%) that is evening (18:00–21:59)"
+            labels = dict(parts)
+            part = [labels[k] for k in self.share_part if k in labels and k != "crime_types"]
+            if self.part_crime_types:
+                part.insert(0, " + ".join(self.part_crime_types))
+            elif "crime_types" in self.share_part:
+                part.insert(0, labels["crime_types"])
+            parts[0] = ("measure", "share (%) that is " + " and ".join(part))
+            # the other chips describe the whole
+            whole_types = "crime_types" not in self.share_part or self.part_crime_types
+            parts = [
+                (k, label if k != "crime_types" or whole_types else "All crime")
+                for k, label in parts
+                if k == "crime_types" or k not in self.share_part
+            ]
         return [Chip(key, label, fragment(self, key)) for key, label in parts]
 
     def describe(self, anchor: dt.date | None = None) -> str:

@@ -107,3 +107,44 @@ def test_refine_nonsense_gives_reason(engine):
     assert isinstance(refine(previous, "blorp", engine.vocabulary, engine.parser), str)
     reply = engine.refine(previous, "what about Hackney?")
     assert reply.error is None and reply.intent.boroughs == ("Hackney",)
+
+
+def test_thresholds_directions_and_share_parts_round_trip_through_json():
+    import json
+
+    from nlq.intent import Intent
+    from nlq.timeexpr import year
+
+    intents = [
+        Intent(crime_types=("Robbery",), group_by=("borough",), having_op=">", having_value=1500.0),
+        Intent(
+            measure="change", group_by=("crime_type",), time=year(2025), baseline=year(2024), direction="up"
+        ),
+        Intent(
+            measure="share",
+            crime_types=("Other theft", "Shoplifting"),
+            part_crime_types=("Shoplifting",),
+            share_part=("crime_types",),
+        ),
+        Intent(measure="share", share_part=("time_of_day",), time_of_day="evening", group_by=("bcu",)),
+    ]
+    for intent in intents:
+        assert Intent.from_dict(json.loads(json.dumps(intent.to_dict()))) == intent
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"having_op": ">"},
+        {"having_op": "!=", "having_value": 3},
+        {"having_value": 3},
+        {"direction": "up"},
+        {"having_op": ">", "having_value": "1; DROP TABLE crimes"},
+        {"crime_types": ["Robbery"], "part_crime_types": ["Burglary"], "measure": "share"},
+    ],
+)
+def test_bad_thresholds_directions_and_parts_are_rejected(fields):
+    from nlq.intent import Intent
+
+    with pytest.raises(ValueError):
+        Intent.from_dict(fields)
