@@ -15,7 +15,7 @@ from nlq.intent import Intent
 from nlq.parse import Parser, ParseResult
 from nlq.pipeline import build_nlp, english_words
 from nlq.refine import refine as refine_intent
-from nlq.sql import count_sql, to_sql
+from nlq.sql import Facts, count_sql, to_sql
 from nlq.vocabulary import Vocabulary
 
 
@@ -46,6 +46,7 @@ class Engine:
         self.parser = Parser(vocabulary, self.nlp, english_words(self.nlp))
         self.timeout_s = timeout_s
         self.row_cap = row_cap
+        self.facts = facts_of(vocabulary)
 
     @classmethod
     def open(cls, path: str | Path | None = None, **kw) -> Engine:
@@ -76,7 +77,7 @@ class Engine:
         return result
 
     def sql_for(self, intent: Intent) -> str:
-        return to_sql(intent)
+        return to_sql(intent, facts=self.facts)
 
     # ---- answering ----------------------------------------------------------------------------
     def ask(self, question: str) -> Reply:
@@ -118,7 +119,7 @@ class Engine:
             reply.frame = result.frame
             if result.truncated:
                 reply.notes.append(f"Showing the first {len(result.frame):,} rows only.")
-            reply.rows_scanned = self._rows_scanned(intent, result.frame)
+            reply.rows_scanned = self._rows_scanned(intent, result.frame, result.truncated)
             reply.context = self._context(intent, result.frame)
         except Exception as e:  # guard refusals, timeouts, bad saved intents: a message, never a traceback
             reply.error = _plain(e)
@@ -144,12 +145,15 @@ class Engine:
         frame = self._run_sql(sql).frame
         return None if frame.empty else frame.iat[0, 0]
 
-    def _rows_scanned(self, intent: Intent, frame: pd.DataFrame) -> int | None:
+    def _rows_scanned(self, intent: Intent, frame: pd.DataFrame, truncated: bool = False) -> int | None:
         if intent.measure == "count" and not intent.group_by and intent.chart != "map" and len(frame) == 1:
             value = frame.iat[0, 0]
             return None if pd.isna(value) else int(value)
+        every_group = not (intent.top_n or intent.having_op or truncated or "venue" in intent.group_by)
+        if intent.measure == "count" and intent.group_by and every_group and "crimes" in frame:
+            return int(frame["crimes"].sum())  # the groups add up to the records: no second statement
         try:
-            value = self._scalar(count_sql(intent))
+            value = self._scalar(count_sql(intent, self.facts))
         except Exception:
             return None
         return None if value is None or pd.isna(value) else int(value)
@@ -197,6 +201,16 @@ class Engine:
                 what = intent.event or f"{intent.event_category} events"
                 return f"The events table has no {what} at {intent.event_venue}."
         return None
+
+
+def facts_of(v: Vocabulary) -> Facts:
+    """The warehouse facts the SQL inlines as literals (see nlq.sql.Facts)."""
+    venues = {
+        name: (float(info["latitude"]), float(info["longitude"]))
+        for name, info in v.venues.items()
+        if info.get("latitude") is not None and info.get("longitude") is not None
+    }
+    return Facts(v.anchor_month, v.anchor_day, venues, tuple(v.event_windows))
 
 
 def _ms(start: float) -> float:

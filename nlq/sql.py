@@ -12,6 +12,8 @@ dialect=...)` transpiles to other dialects.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from dataclasses import dataclass, field
 
 from sqlglot import exp
 
@@ -21,6 +23,59 @@ from nlq.timeexpr import TimeWindow
 POINT_COLUMNS = ("latitude", "longitude", "crime_type", "month", "occurred_at", "location", "borough")
 GRAIN_ALIAS = {"weekday": "day_of_week", "crime_type": "crime_type", "outcome": "outcome"}
 OCCURRED_GRAINS = {"hour", "weekday", "day", "week", "day_type"}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the SQL may take from the warehouse as literals, read once when the engine opens:
+    the anchor month and day, venue coordinates and event windows.
+
+    >>> f = Facts(dt.date(2025, 12, 1), dt.date(2025, 12, 31))
+    >>> f.resolve(TimeWindow("rel_months", n=3)).label(), f.resolve(TimeWindow("rel_days", n=7)).label()
+    ('Oct–Dec 2025', '25 Dec 2025 – 31 Dec 2025')
+    """
+
+    anchor_month: dt.date
+    anchor_day: dt.date
+    venues: dict[str, tuple[float, float]] = field(default_factory=dict)  # name -> (lat, lon)
+    events: tuple[dict, ...] = ()  # name, venue, category, starts_at, ends_at
+
+    def resolve(self, w: TimeWindow) -> TimeWindow:
+        """A relative window as the absolute months or days it means in this warehouse."""
+        if w.kind in ("rel_months", "rel_year"):
+            return w.resolved(self.anchor_month)
+        if w.kind == "rel_days":
+            end = self.anchor_day - dt.timedelta(days=w.offset)
+            return TimeWindow("days", end - dt.timedelta(days=w.n - 1), end)
+        if w.kind == "rel_weekend":
+            sunday = self.anchor_day - dt.timedelta(days=self.anchor_day.isoweekday() % 7 + 7 * w.offset)
+            return TimeWindow("days", sunday - dt.timedelta(days=1), sunday)
+        return w
+
+    def bounding_box(self, venues, radius_m: int):
+        """((south, north), (west, east)) around every venue, a little wider than the radius."""
+        points = [self.venues[v] for v in venues if v in self.venues]
+        if len(points) != len(venues) or not points:
+            return None
+        dlat = radius_m * 1.01 / 111_195 + 1e-6
+        lats = [lat for lat, _ in points]
+        dlon = max(dlat / max(math.cos(math.radians(abs(lat) + dlat)), 0.01) for lat in lats)
+        lons = [lon for _, lon in points]
+        return (min(lats) - dlat, max(lats) + dlat), (min(lons) - dlon, max(lons) + dlon)
+
+    def event_span(self, i: Intent):
+        """(first start, last end) of the events the intent means, or None."""
+        chosen = [
+            e
+            for e in self.events
+            if (not i.event or i.event.lower() in e["name"].lower())
+            and (not i.event_category or e["category"] == i.event_category)
+            and (not i.event_venue or e["venue"] == i.event_venue)
+            and (not i.event_year or e["starts_at"].year == i.event_year)
+        ]
+        if not chosen:
+            return None
+        return min(e["starts_at"] for e in chosen), max(e["ends_at"] for e in chosen)
 
 
 def c(name: str) -> exp.Column:
@@ -77,8 +132,27 @@ def _occurred_date() -> exp.Expression:
     return exp.cast(c("occurred_at"), exp.DataType.Type.DATE)
 
 
-def time_condition(w: TimeWindow) -> exp.Expression:
-    """The WHERE condition of a time window (months on `month`, days on occurred_at)."""
+def time_condition(w: TimeWindow, facts: Facts | None = None) -> exp.Expression:
+    """The WHERE condition of a time window (months on `month`, days on occurred_at). With the
+    warehouse's *facts*, a relative window becomes literal dates, so zone maps can skip row groups."""
+    if facts is not None and w.is_relative:
+        w = facts.resolve(w)
+    if w.kind == "days" and facts is not None:
+        # plain ranges on the stored columns (month, then the timestamp), which zone maps can use
+        first = w.start.replace(day=1)
+        month = (
+            c("month") >= lit(first)
+            if w.end is None
+            else c("month").between(lit(first), lit(w.end.replace(day=1)))
+        )
+        start = exp.cast(exp.Literal.string(w.start.isoformat()), exp.DataType.Type.TIMESTAMP)
+        conds = [month, c("occurred_at") >= start]
+        if w.end is not None:
+            after = exp.cast(
+                exp.Literal.string((w.end + dt.timedelta(days=1)).isoformat()), exp.DataType.Type.TIMESTAMP
+            )
+            conds.append(c("occurred_at") < after)
+        return exp.and_(*conds)
     if w.kind in ("months", "days"):
         col = c("month") if w.kind == "months" else _occurred_date()
         if w.end is None:
@@ -146,7 +220,7 @@ def _evening_dow(i: Intent):
     return shifted
 
 
-def _event_condition(i: Intent) -> exp.Expression:
+def _event_condition(i: Intent, facts: Facts | None = None) -> exp.Expression:
     e = lambda name: exp.column(name, table="e")  # noqa: E731
     conds = []
     if i.event:
@@ -159,7 +233,15 @@ def _event_condition(i: Intent) -> exp.Expression:
         conds.append(exp.Year(this=e("starts_at")).eq(lit(i.event_year)))
     conds.append(c("occurred_at").between(e("starts_at"), e("ends_at")))
     sub = exp.select(exp.Literal.number(1)).from_(exp.to_table("events").as_("e")).where(exp.and_(*conds))
-    return exp.Exists(this=sub)
+    exists = exp.Exists(this=sub)
+    span = facts.event_span(i) if facts is not None else None
+    if span is None:
+        return exists
+    # the matched events' overall span as a plain range first: row groups outside it are skipped
+    first, last = (
+        exp.cast(exp.Literal.string(t.isoformat(sep=" ")), exp.DataType.Type.TIMESTAMP) for t in span
+    )
+    return exp.and_(c("occurred_at").between(first, last), exists)
 
 
 def _distance() -> exp.Expression:
@@ -172,7 +254,9 @@ def _distance() -> exp.Expression:
     )
 
 
-def conditions(i: Intent, skip: frozenset[str] = frozenset()) -> list[tuple[str, exp.Expression]]:
+def conditions(
+    i: Intent, skip: frozenset[str] = frozenset(), facts: Facts | None = None
+) -> list[tuple[str, exp.Expression]]:
     """(key, condition) for every filter of the intent, in a stable order."""
     out: list[tuple[str, exp.Expression]] = []
     if i.crime_types and "crime_types" not in skip:
@@ -186,18 +270,22 @@ def conditions(i: Intent, skip: frozenset[str] = frozenset()) -> list[tuple[str,
     if i.bcus and "bcus" not in skip:
         out.append(("bcus", _in(exp.column("bcu", table="b"), i.bcus)))
     if i.venues and "venues" not in skip:
-        out.append(
-            (
-                "venues",
-                exp.and_(_in(exp.column("venue", table="v"), i.venues), _distance() <= lit(i.radius_m)),
-            )
-        )
+        near = [_in(exp.column("venue", table="v"), i.venues)]
+        box = facts.bounding_box(i.venues, i.radius_m) if facts is not None else None
+        if box is not None:  # a cheap box on the crime's own columns before the exact distance
+            (south, north), (west, east) = box
+            near += [
+                c("latitude").between(lit(south), lit(north)),
+                c("longitude").between(lit(west), lit(east)),
+            ]
+        near.append(_distance() <= lit(i.radius_m))
+        out.append(("venues", exp.and_(*near)))
     if i.streets and "streets" not in skip:
         out.append(("streets", _in(c("location"), i.streets)))
     if (i.event or i.event_category) and "event" not in skip:
-        out.append(("event", _event_condition(i)))
+        out.append(("event", _event_condition(i, facts)))
     if i.time and "time" not in skip:
-        out.append(("time", time_condition(i.time)))
+        out.append(("time", time_condition(i.time, facts)))
     if i.time_of_day and "time_of_day" not in skip:
         spans = []
         for lo, hi in hour_spans(i.time_of_day):
@@ -320,7 +408,7 @@ def _population(i: Intent) -> exp.Expression:
     return exp.Subquery(this=q)
 
 
-def _value(i: Intent) -> tuple[exp.Expression, str]:
+def _value(i: Intent, facts: Facts | None = None) -> tuple[exp.Expression, str]:
     """The measure's aggregate and its column name (count, rate, share, change)."""
     if i.measure == "rate_per_1000":
         return exp.Div(
@@ -328,7 +416,11 @@ def _value(i: Intent) -> tuple[exp.Expression, str]:
         ), "per_1000"
     if i.measure == "share":
         if i.share_part:
-            part_conds = [cond for key, cond in conditions(i) if key in i.share_part and key != "crime_types"]
+            part_conds = [
+                cond
+                for key, cond in conditions(i, facts=facts)
+                if key in i.share_part and key != "crime_types"
+            ]
             if "crime_types" in i.share_part:
                 part_conds.insert(0, _in(c("crime_type"), i.part_crime_types or i.crime_types))
             part = exp.and_(*part_conds)
@@ -343,18 +435,18 @@ def _value(i: Intent) -> tuple[exp.Expression, str]:
     return _count(), "crimes"
 
 
-def build(i: Intent) -> exp.Select:
+def build(i: Intent, facts: Facts | None = None) -> exp.Select:
     """The sqlglot tree for an intent."""
     if i.chart == "map" and i.measure == "count" and not i.group_by and not i.top_n:
-        return _points(i)
+        return _points(i, facts)
     if i.measure == "change":
-        return _change(i)
+        return _change(i, facts)
     if i.measure.startswith("average_per_"):
-        return _average(i)
-    conds = [cond for _, cond in conditions(i, _whole_skip(i))]
+        return _average(i, facts)
+    conds = [cond for _, cond in conditions(i, _whole_skip(i), facts)]
     if "bcu" in i.group_by and not i.top_n:  # a ranking already drops NULL groups
         conds.append(exp.Not(this=exp.Is(this=exp.column("bcu", table="b"), expression=exp.Null())))
-    value, name = _value(i)
+    value, name = _value(i, facts)
     q = _base(i, [*_grain_selects(i), exp.alias_(value, name)])
     groups = _grain_groups(i)
     if i.measure == "rate_per_1000" and "borough" in i.group_by:
@@ -419,16 +511,16 @@ def _rank(i: Intent, q: exp.Select, value: exp.Expression) -> exp.Select:
     return q.order_by(*order).limit(i.top_n)
 
 
-def _points(i: Intent) -> exp.Select:
-    conds = [cond for _, cond in conditions(i)]
+def _points(i: Intent, facts: Facts | None = None) -> exp.Select:
+    conds = [cond for _, cond in conditions(i, facts=facts)]
     conds.append(exp.Not(this=exp.Is(this=c("latitude"), expression=exp.Null())))
     return _where(_base(i, [c(n) for n in POINT_COLUMNS]), conds)
 
 
-def _change(i: Intent) -> exp.Select:
-    conds = [cond for _, cond in conditions(i, frozenset({"time"}))]
-    cur = exp.Filter(this=_count(), expression=exp.Where(this=time_condition(i.time)))
-    prev = exp.Filter(this=_count(), expression=exp.Where(this=time_condition(i.baseline)))
+def _change(i: Intent, facts: Facts | None = None) -> exp.Select:
+    conds = [cond for _, cond in conditions(i, frozenset({"time"}), facts)]
+    cur = exp.Filter(this=_count(), expression=exp.Where(this=time_condition(i.time, facts)))
+    prev = exp.Filter(this=_count(), expression=exp.Where(this=time_condition(i.baseline, facts)))
     pct = exp.Div(
         this=exp.Mul(
             this=exp.Literal.number("100.0"),
@@ -455,17 +547,17 @@ def _change(i: Intent) -> exp.Select:
     return _display_order(i, q, exp.column("pct_change"))
 
 
-def _average(i: Intent) -> exp.Select:
+def _average(i: Intent, facts: Facts | None = None) -> exp.Select:
     """Mean count per month/week/day/year over the window: the count divided by the number of such
     periods the data holds in the window, so a period with no matching records counts as 0."""
     unit = i.measure.removeprefix("average_per_")
-    conds = [cond for _, cond in conditions(i)]
+    conds = [cond for _, cond in conditions(i, facts=facts)]
     if unit in ("week", "day") and not needs_occurred_at(i):
         conds.append(exp.Not(this=exp.Is(this=c("occurred_at"), expression=exp.Null())))
     periods = exp.select(exp.Count(this=exp.Distinct(expressions=[grain_expr(unit)]))).from_(
         exp.to_table("crimes").as_("c")
     )
-    period_conds = [time_condition(i.time)] if i.time else []
+    period_conds = [time_condition(i.time, facts)] if i.time else []
     if unit in ("week", "day"):
         period_conds.append(exp.Not(this=exp.Is(this=c("occurred_at"), expression=exp.Null())))
     periods = _where(periods, period_conds)
@@ -482,19 +574,19 @@ def _average(i: Intent) -> exp.Select:
     return _display_order(i, q, exp.column("average")) if not i.top_n else q
 
 
-def count_sql(i: Intent) -> str:
+def count_sql(i: Intent, facts: Facts | None = None) -> str:
     """Rows matching the question's filters (for Reply.rows_scanned)."""
     skip = {"time"} if i.measure == "change" else set()
     if i.measure == "share":
         skip |= _whole_skip(i)
-    conds = [cond for _, cond in conditions(i, frozenset(skip))]
+    conds = [cond for _, cond in conditions(i, frozenset(skip), facts)]
     if i.measure == "change":
-        conds.append(exp.paren(exp.or_(time_condition(i.time), time_condition(i.baseline))))
+        conds.append(exp.paren(exp.or_(time_condition(i.time, facts), time_condition(i.baseline, facts))))
     return _where(_base(i, [exp.alias_(_count(), "n")]), conds).sql("duckdb")
 
 
-def to_sql(i: Intent, dialect: str = "duckdb", pretty: bool = False) -> str:
-    return build(i).sql(dialect=dialect, pretty=pretty)
+def to_sql(i: Intent, dialect: str = "duckdb", pretty: bool = False, facts: Facts | None = None) -> str:
+    return build(i, facts).sql(dialect=dialect, pretty=pretty)
 
 
 def fragment(i: Intent, key: str) -> str:

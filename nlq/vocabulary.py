@@ -284,6 +284,9 @@ class Vocabulary:
     streets: dict[str, str] = field(default_factory=dict)  # 'camden high street' -> crimes.location value
     events: list[dict] = field(default_factory=list)  # {name, venue, category, years}
     event_categories: list[str] = field(default_factory=list)
+    event_windows: list[dict] = field(
+        default_factory=list
+    )  # one per event: name, venue, category, starts/ends
     anchor_month: dt.date = dt.date(2025, 12, 1)
     first_month: dt.date = dt.date(2024, 1, 1)
     anchor_day: dt.date = dt.date(2025, 12, 31)
@@ -309,10 +312,10 @@ class Vocabulary:
                 "SELECT DISTINCT last_outcome_category FROM crimes WHERE last_outcome_category IS NOT NULL ORDER BY 1"
             ).fetchall()
         ]
-        for name, kind, borough in con.execute(
-            "SELECT venue, kind, borough FROM venues ORDER BY venue"
+        for name, kind, borough, lat, lon in con.execute(
+            "SELECT venue, kind, borough, latitude, longitude FROM venues ORDER BY venue"
         ).fetchall():
-            v.venues[name] = {"kind": kind, "borough": borough}
+            v.venues[name] = {"kind": kind, "borough": borough, "latitude": lat, "longitude": lon}
         if _has_column(con, "venues", "aliases"):  # optional nicknames column ('Ally Pally')
             for name, aliases in con.execute("SELECT venue, aliases FROM venues ORDER BY venue").fetchall():
                 v.venue_aliases[name] = tuple(a for a in (aliases or ()) if isinstance(a, str) and a.strip())
@@ -329,6 +332,12 @@ class Vocabulary:
         ).fetchall()
         v.events = [{"name": n, "venue": ve, "category": c, "years": list(y)} for n, ve, c, y in rows]
         v.event_categories = sorted({e["category"] for e in v.events if e["category"]})
+        v.event_windows = [
+            {"name": n, "venue": ve, "category": c, "starts_at": s, "ends_at": e}
+            for n, ve, c, s, e in con.execute(
+                "SELECT name, venue, category, starts_at, ends_at FROM events ORDER BY starts_at, name"
+            ).fetchall()
+        ]
         fm, am, ad = con.execute(
             "SELECT min(month), max(month), CAST(max(occurred_at) AS DATE) FROM crimes"
         ).fetchone()
