@@ -261,7 +261,7 @@ def normalise(question: str) -> str:
     t = re.sub(r"(\d)(km|kms|m|metres|meters|mi|miles|yards|yds)\b", r"\1 \2", t)
     t = re.sub(r"\bnon[- ](?=[a-z])", "excluding ", t)  # "non-ASB crime", "non-violent offences"
     t = re.sub(r"[?!.]+(\s|$)", " ", t)
-    t = re.sub(r"[\"()\[\]{}]", " ", t)
+    t = re.sub(r"[\"()\[\]{}|]", " ", t)  # "Taylor Swift | The Eras Tour": the bar separates, nothing more
     t = " ".join(t.split())
     return _ST.sub("street", t)
 
