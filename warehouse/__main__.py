@@ -47,10 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{report.rows:,} crimes over {report.months} months ({report.source}) -> {report.path} in {report.seconds:.1f}s"
     )
-    for r in report.rejects[:20]:
+    files = [r for r in report.rejects if r.line == 0]
+    rows = [r for r in report.rejects if r.line > 0]
+    for r in files:
+        print(f"  file: {r.file}: {r.error}", file=sys.stderr)
+    for r in rows[:20]:
         print(f"  malformed: {r.file}:{r.line}: {r.error}", file=sys.stderr)
-    if len(report.rejects) > 20:
-        print(f"  ... and {len(report.rejects) - 20} more malformed rows", file=sys.stderr)
+    if len(rows) > 20:
+        print(f"  ... and {len(rows) - 20} more malformed rows", file=sys.stderr)
     return 0
 
 

@@ -77,7 +77,7 @@ def build_warehouse(
             steps("reference tables")
             if police_uk:
                 rejects = policeuk.import_files(con, police_uk)
-                steps(f"imported, {len(rejects)} malformed rows")
+                steps(f"imported, {len(rejects)} problems reported")
                 source, note = (
                     "police.uk",
                     "data.police.uk street-level CSV files (OGL v3.0): "
