@@ -39,6 +39,8 @@ def audit_pages() -> list:
 
 st.set_page_config(page_title="Utility Belt · London crime", page_icon="🔎", layout="wide")
 services.ensure_warehouse()
+if notice := services.rebuild_notice(st.session_state):
+    st.toast(notice, icon=":material/update:")
 services.warm_up()
 user = session.signed_in_user()  # also creates the demo accounts on the synthetic data
 page = st.navigation(pages(), position="sidebar" if user else "hidden")
