@@ -41,6 +41,8 @@ st.set_page_config(page_title="Utility Belt · London crime", page_icon="🔎", 
 services.ensure_warehouse()
 if notice := services.rebuild_notice(st.session_state):
     st.toast(notice, icon=":material/update:")
+if banner := services.store_banner():
+    st.warning(banner, icon=":material/lock:")
 services.warm_up()
 user = session.signed_in_user()  # also creates the demo accounts on the synthetic data
 page = st.navigation(pages(), position="sidebar" if user else "hidden")

@@ -162,6 +162,21 @@ def get_store():
     return _store_for(str(state_path()))
 
 
+READ_ONLY_BANNER = (
+    "The state store is read-only just now: you can sign in, ask and read boards and dashboards, "
+    "but nothing can be saved (and questions are not audited) until an administrator fixes it."
+)
+
+
+def store_banner() -> str | None:
+    """A warning for every page while the state store cannot be written."""
+    try:
+        store = get_store()
+    except Exception:  # the sign-in form shows what is wrong
+        return None
+    return READ_ONLY_BANNER if getattr(store, "read_only", False) else None
+
+
 def _table(con, name: str) -> pd.DataFrame:
     try:
         return con.table(name).df()
