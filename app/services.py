@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from warehouse.paths import state_path, warehouse_path
+from warehouse.paths import borough_outlines_path, state_path, warehouse_path
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
-OUTLINES = ROOT / "seeds" / "borough_outlines.geojson"
+OUTLINES = borough_outlines_path()
 _build_lock = threading.Lock()
 
 
