@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.shared_data import POLICE_UK_SAMPLE
 from warehouse.build import build_warehouse
 from warehouse.connect import connect_readonly
 
@@ -78,6 +79,38 @@ def test_city_rows_keep_missing_locations_and_derive_boroughs(city_warehouse):
     assert city == 31_465
     assert asb_ids == asb  # every ASB row gets its own surrogate id
     assert outside > 0  # LSOAs outside London keep their code but get no borough
+
+
+@pytest.fixture(scope="module")
+def sample_warehouse(tmp_path_factory) -> Path:
+    """Two real City of London months shipped in tests/fixtures: runs without ../shared."""
+    out = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    report = build_warehouse(out, [POLICE_UK_SAMPLE], progress=False)
+    assert report.rejects == []  # real files import exactly as downloaded
+    return out
+
+
+def test_sample_counts_per_month_and_type_match_the_csv_files(sample_warehouse):
+    expected: Counter = Counter()
+    for f in POLICE_UK_SAMPLE.glob("*-street.csv"):
+        with open(f, newline="") as fh:
+            for row in csv.DictReader(fh):
+                expected[(row["Month"], row["Crime type"])] += 1
+    with connect_readonly(sample_warehouse) as con:
+        rows = con.execute(
+            "SELECT strftime(month, '%Y-%m'), crime_type, count(*) FROM crimes GROUP BY ALL"
+        ).fetchall()
+        asb, asb_ids, city = con.execute(
+            """
+            SELECT count(*) FILTER (WHERE crime_type = 'Anti-social behaviour'),
+                   count(DISTINCT crime_id) FILTER (WHERE crime_type = 'Anti-social behaviour'),
+                   count(*) FILTER (WHERE borough = 'City of London')
+            FROM crimes
+            """
+        ).fetchone()
+    assert Counter({(m, t): n for m, t, n in rows}) == expected
+    assert {m for m, _ in expected} == {"2016-01", "2016-02"}
+    assert asb_ids == asb > 0 and city > 0
 
 
 def test_malformed_rows_are_reported_and_the_rest_load(tmp_path):
