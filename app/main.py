@@ -13,6 +13,9 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from app import services, session  # noqa: E402
+from warehouse.logs import configure_logging  # noqa: E402
+
+configure_logging()
 
 PAGES = Path(__file__).resolve().parent / "pages"
 

@@ -62,10 +62,10 @@ class _Engines:
             current = self._drop_stale(key, stamp)
             if current is not None:
                 return current
-            from nlq import Engine
+            from nlq.logged import LoggedEngine
 
             started = time.perf_counter()
-            engine = Engine.open(key)
+            engine = LoggedEngine.open(key)
             log.info("opened the warehouse %s in %.0f ms", key, (time.perf_counter() - started) * 1000)
             self._open[key] = (stamp, engine)
             return engine

@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 
 from warehouse.build import build_warehouse
+from warehouse.logs import configure_logging
 from warehouse.paths import warehouse_path
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m warehouse``; returns the exit status."""
+    configure_logging()
     ap = argparse.ArgumentParser(prog="python -m warehouse", description="Build the Utility Belt warehouse.")
     sub = ap.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build the DuckDB warehouse atomically")
