@@ -33,6 +33,8 @@ def configure_logging() -> None:
         for name in PACKAGES:
             logger = logging.getLogger(name)
             logger.setLevel(level)
+            for old in [h for h in logger.handlers if getattr(h, "ub_handler", False)]:
+                logger.removeHandler(old)  # configured again (tests): one handler still
             logger.addHandler(handler)
         if not isinstance(logging.getLevelName(wanted), int):
             logging.getLogger("warehouse").warning("UB_LOG_LEVEL=%r is not a level; using WARNING", wanted)
