@@ -13,6 +13,9 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from app import services, session  # noqa: E402
+from warehouse.logs import configure_logging  # noqa: E402
+
+configure_logging()
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
@@ -39,6 +42,10 @@ def audit_pages() -> list:
 
 st.set_page_config(page_title="Utility Belt · London crime", page_icon="🔎", layout="wide")
 services.ensure_warehouse()
+if notice := services.rebuild_notice(st.session_state):
+    st.toast(notice, icon=":material/update:")
+if banner := services.store_banner():
+    st.warning(banner, icon=":material/lock:")
 services.warm_up()
 user = session.signed_in_user()  # also creates the demo accounts on the synthetic data
 page = st.navigation(pages(), position="sidebar" if user else "hidden")

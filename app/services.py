@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -12,10 +14,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from warehouse.paths import state_path, warehouse_path
+from warehouse.paths import borough_outlines_path, state_path, warehouse_path
 
+log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
-OUTLINES = ROOT / "seeds" / "borough_outlines.geojson"
+OUTLINES = borough_outlines_path()
 _build_lock = threading.Lock()
 
 
@@ -33,19 +36,92 @@ class Facts:
         return str(self.build_info.get("source", "synthetic")).lower() != "police.uk"
 
 
-@st.cache_resource(show_spinner="Opening the warehouse…")
-def _engine_for(path: str):
-    from nlq import Engine
+def warehouse_stamp(path: Path) -> str:
+    """What changes when the file is rebuilt (renamed over, or rewritten): inode, size, mtime."""
+    try:
+        info = path.stat()
+    except OSError:
+        return "missing"
+    return f"{info.st_ino}-{info.st_size}-{info.st_mtime_ns}"
 
-    return Engine.open(path)
+
+class _Engines:
+    """One engine per warehouse path, reopened when the file's stamp changes.
+
+    DuckDB shares one database instance per file path within a process, so the engine on the
+    replaced file is closed before the new one opens (else the new one would see the old data).
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._open: dict[str, tuple[str, object]] = {}
+
+    def get(self, path: Path):
+        key, stamp = str(path), warehouse_stamp(path)
+        with self._lock:
+            current = self._drop_stale(key, stamp)
+            if current is not None:
+                return current
+            from nlq.logged import LoggedEngine
+
+            started = time.perf_counter()
+            engine = LoggedEngine.open(key)
+            log.info("opened the warehouse %s in %.0f ms", key, (time.perf_counter() - started) * 1000)
+            self._open[key] = (stamp, engine)
+            return engine
+
+    def drop_stale(self, path: Path) -> None:
+        """Close the engine of a replaced file, so that other connections see the new one."""
+        with self._lock:
+            self._drop_stale(str(path), warehouse_stamp(path))
+
+    def _drop_stale(self, key: str, stamp: str):
+        """The open engine if it is current; else close it (if any) and return None."""
+        current = self._open.get(key)
+        if current and current[0] == stamp:
+            return current[1]
+        if current:
+            log.info("warehouse %s changed: reopening", key)
+            _close(current[1])
+            del self._open[key]
+        return None
+
+
+def _close(engine) -> None:
+    """Release a replaced warehouse's engine (its file may already be deleted)."""
+    try:
+        engine.con.close()
+    except Exception:  # still busy with a query, or closed: it is released when that ends
+        log.warning("could not close the engine of a replaced warehouse", exc_info=True)
+
+
+# A plain module global, not st.cache_resource: the warm-up thread has no Streamlit context.
+_ENGINES = _Engines()
 
 
 def get_engine():
-    """The nlq Engine for the configured warehouse (one per process and path)."""
-    return _engine_for(str(warehouse_path()))
+    """The nlq Engine for the configured warehouse, reopened when the file is rebuilt."""
+    return _ENGINES.get(warehouse_path())
 
 
-_warming: set[str] = set()
+def rebuild_notice(state) -> str | None:
+    """'Data updated to …' once per session (state: its session_state) after the file changed."""
+    path = warehouse_path()
+    stamp = warehouse_stamp(path)
+    seen = state.get("warehouse_stamp")
+    state["warehouse_stamp"] = stamp
+    if seen is None or seen == stamp or stamp == "missing":
+        return None
+    info = get_facts().build_info
+    last = info.get("last_month")
+    month = f"{last:%B %Y}" if hasattr(last, "strftime") else "the latest build"
+    log.info("warehouse %s rebuilt: data now to %s", path, month)
+    return (
+        f"Data updated to {month} ({info.get('source', 'rebuilt')}, {int(info.get('rows') or 0):,} records)."
+    )
+
+
+_warming: set[tuple[str, str]] = set()
 
 
 def warm_up() -> None:
@@ -54,19 +130,20 @@ def warm_up() -> None:
     Opening reads the vocabulary and builds the spaCy pipeline (seconds); doing it while the user
     is still signing in or typing keeps the first answer within the latency budget.
     """
-    path = str(warehouse_path())
+    path = warehouse_path()
+    key = (str(path), warehouse_stamp(path))
     with _build_lock:
-        if path in _warming:
+        if key in _warming:
             return
-        _warming.add(path)
-    threading.Thread(target=_quiet_open, args=(path,), name="engine-warm-up", daemon=True).start()
+        _warming.add(key)
+    threading.Thread(target=_quiet_open, args=key, name="engine-warm-up", daemon=True).start()
 
 
-def _quiet_open(path: str) -> None:
+def _quiet_open(path: str, _stamp: str) -> None:
     try:
-        _engine_for(path)
+        _ENGINES.get(Path(path))
     except Exception:  # the page opens it again and shows the problem there
-        pass
+        log.warning("warming up the engine for %s failed", path, exc_info=True)
 
 
 @st.cache_resource(show_spinner=False)
@@ -85,6 +162,21 @@ def get_store():
     return _store_for(str(state_path()))
 
 
+READ_ONLY_BANNER = (
+    "The state store is read-only just now: you can sign in, ask and read boards and dashboards, "
+    "but nothing can be saved (and questions are not audited) until an administrator fixes it."
+)
+
+
+def store_banner() -> str | None:
+    """A warning for every page while the state store cannot be written."""
+    try:
+        store = get_store()
+    except Exception:  # the sign-in form shows what is wrong
+        return None
+    return READ_ONLY_BANNER if getattr(store, "read_only", False) else None
+
+
 def _table(con, name: str) -> pd.DataFrame:
     try:
         return con.table(name).df()
@@ -101,8 +193,8 @@ def _build_record(frame: pd.DataFrame) -> dict:
     return {k: v for k, v in frame.iloc[0].items()}
 
 
-@st.cache_resource(show_spinner=False)
-def _facts_for(path: str, _mtime: float) -> Facts:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _facts_for(path: str, stamp: str) -> Facts:
     from warehouse.connect import connect_readonly
 
     con = connect_readonly(Path(path))
@@ -120,7 +212,8 @@ def get_facts() -> Facts:
     """Build record, boroughs (with centroids) and venues of the configured warehouse."""
     path = warehouse_path()
     try:
-        return _facts_for(str(path), path.stat().st_mtime)
+        _ENGINES.drop_stale(path)
+        return _facts_for(str(path), warehouse_stamp(path))
     except Exception:
         return Facts()
 

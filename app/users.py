@@ -22,6 +22,7 @@ from pathlib import Path
 
 from app.store import Store, StoreError
 from app.store.models import ROLES
+from warehouse.logs import configure_logging
 
 DEFAULT_STATE = Path(__file__).resolve().parents[1] / "data" / "state.sqlite"
 
@@ -112,6 +113,7 @@ def run(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status (1 with a message on stderr for expected errors)."""
+    configure_logging()
     args = parser().parse_args(argv)
     try:
         run(args)

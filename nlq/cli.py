@@ -20,6 +20,7 @@ from typing import TextIO
 import sqlglot
 
 from nlq.guard import GuardError, check_sql
+from warehouse.logs import configure_logging
 
 SHOW_ROWS = 20
 
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
     give a question, or --jsonl to read questions from standard input
     2
     """
+    configure_logging()
     stdin = stdin or _lenient(sys.stdin)
     stdout = stdout or sys.stdout
     args = _parser().parse_args(argv)
@@ -82,9 +84,9 @@ def _warehouse_path(given: Path | None) -> Path:
 def _open_engine(path: Path):
     if not path.exists():
         raise FileNotFoundError(f"no warehouse at {path} (build one with: python -m warehouse build)")
-    from nlq import Engine
+    from nlq.logged import LoggedEngine
 
-    return Engine.open(path)
+    return LoggedEngine.open(path)
 
 
 def _jsonl(warehouse: Path | None, stdin: TextIO, stdout: TextIO) -> int:

@@ -96,7 +96,8 @@ class Engine:
                 without=parsed.without,
             )
         reply = self.run(parsed.intent, question=question)
-        reply.notes = list(parsed.notes)
+        # The parse notes first, then what the run added (the row cap), each once.
+        reply.notes = list(dict.fromkeys([*parsed.notes, *reply.notes]))
         reply.elapsed_ms = _ms(start)
         return reply
 

@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
-# Create .venv and install the project with its development tools (idempotent).
+# Create .venv and install the project with its development tools, only when pyproject.toml changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+STAMP=.venv/.installed-pyproject.sha256
 if [ ! -x .venv/bin/python ]; then
+  echo "Creating the virtual environment in .venv ..."
   python3 -m venv .venv
 fi
+wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$wanted" ]; then
+  exit 0  # installed for this pyproject.toml already
+fi
+echo "Installing Utility Belt and its dependencies into .venv (pyproject.toml is new or changed; a few minutes the first time) ..."
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[dev]'
+echo "$wanted" > "$STAMP"
+echo "Installed."

@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 
 from warehouse.build import build_warehouse
+from warehouse.logs import configure_logging
 from warehouse.paths import warehouse_path
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m warehouse``; returns the exit status."""
+    configure_logging()
     ap = argparse.ArgumentParser(prog="python -m warehouse", description="Build the Utility Belt warehouse.")
     sub = ap.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build the DuckDB warehouse atomically")
@@ -47,10 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{report.rows:,} crimes over {report.months} months ({report.source}) -> {report.path} in {report.seconds:.1f}s"
     )
-    for r in report.rejects[:20]:
+    files = [r for r in report.rejects if r.line == 0]
+    rows = [r for r in report.rejects if r.line > 0]
+    for r in files:
+        print(f"  file: {r.file}: {r.error}", file=sys.stderr)
+    for r in rows[:20]:
         print(f"  malformed: {r.file}:{r.line}: {r.error}", file=sys.stderr)
-    if len(report.rejects) > 20:
-        print(f"  ... and {len(report.rejects) - 20} more malformed rows", file=sys.stderr)
+    if len(rows) > 20:
+        print(f"  ... and {len(rows) - 20} more malformed rows", file=sys.stderr)
     return 0
 
 

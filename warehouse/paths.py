@@ -6,7 +6,10 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SEEDS_DIR = REPO_ROOT / "seeds"
+# The repository's seeds/ in a checkout; the copy installed as warehouse/seeds from a wheel.
+SEEDS_DIR = (
+    REPO_ROOT / "seeds" if (REPO_ROOT / "seeds").is_dir() else Path(__file__).resolve().parent / "seeds"
+)
 
 
 def _resolve(value: str) -> Path:

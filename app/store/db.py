@@ -12,19 +12,48 @@ transaction, and recorded in ``schema_migrations``.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.request import pathname2url
 
-from app.store.errors import StoreError
+from app.store.errors import StoreError, StoreUnavailable
 
+log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 15_000
 
 Clock = Callable[[], datetime]
+
+FULL_OR_READ_ONLY = (
+    "The state store is full or read-only, so this was not saved. "
+    "Ask an administrator to free disk space or make the store writable."
+)
+BUSY = "The state store is busy; please try again in a moment."
+UNUSABLE = "The state store could not be read or written; please try again, or ask an administrator."
+_FULL_OR_READ_ONLY_CODES = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN}
+
+
+def _cannot_write(e: sqlite3.Error) -> bool:
+    code = getattr(e, "sqlite_errorcode", None)
+    text = str(e).lower()
+    return (
+        (code is not None and code & 0xFF in _FULL_OR_READ_ONLY_CODES) or "full" in text or "readonly" in text
+    )
+
+
+def plain_error(e: sqlite3.Error) -> StoreUnavailable:
+    """A StoreError with a message for the user in place of SQLite's own (which is logged)."""
+    log.warning("state store error: %s: %s", type(e).__name__, e)
+    if _cannot_write(e):
+        return StoreUnavailable(FULL_OR_READ_ONLY)
+    if "locked" in str(e).lower() or "busy" in str(e).lower():
+        return StoreUnavailable(BUSY)
+    return StoreUnavailable(UNUSABLE)
 
 
 def utc_now() -> datetime:
@@ -44,9 +73,10 @@ def from_text(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     """Open a connection with foreign keys on; transactions are managed by hand."""
-    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    target, uri = (f"file:{pathname2url(str(path))}?mode=ro", True) if read_only else (path, False)
+    con = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=uri)
     con.row_factory = sqlite3.Row
     con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     con.execute("PRAGMA foreign_keys = ON")
@@ -126,24 +156,61 @@ def migrate(con: sqlite3.Connection, now: datetime, upto: int | None = None) -> 
                 )
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            if con.in_transaction:
+                con.execute("ROLLBACK")
             raise
     return schema_version(con)
 
 
+def _probe_write(con: sqlite3.Connection) -> None:
+    """Raise SQLite's error if the file cannot be written; changes nothing."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        con.execute("CREATE TABLE write_probe (x)")
+    finally:
+        con.execute("ROLLBACK")
+
+
 class Database:
-    """Owns the file path and the clock; gives read and write transactions."""
+    """Owns the file path and the clock; gives read and write transactions.
+
+    SQLite errors leave as ``StoreUnavailable`` with a plain message. A store that cannot be
+    written (a read-only file or mount) opens read-only: reads work, writes say so.
+    """
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock or utc_now
-        con = connect(self.path)
+        self.read_only = False
         try:
-            use_wal(con)
-            migrate(con, self.now())
-        finally:
-            con.close()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            con = connect(self.path)
+            try:
+                use_wal(con)
+                migrate(con, self.now())
+                _probe_write(con)
+            finally:
+                con.close()
+        except (sqlite3.Error, OSError) as e:
+            if not self.path.exists() or (isinstance(e, sqlite3.Error) and not _cannot_write(e)):
+                raise plain_error(e) if isinstance(e, sqlite3.Error) else StoreUnavailable(UNUSABLE) from e
+            self._open_read_only(e)
+
+    def _open_read_only(self, cause: Exception) -> None:
+        """Serve reads from a store that cannot be written, if its schema is current."""
+        log.warning("the state store %s cannot be written (%s): opening it read-only", self.path, cause)
+        known = migrations()
+        try:
+            con = connect(self.path, read_only=True)
+            try:
+                version = schema_version(con)
+            finally:
+                con.close()
+        except sqlite3.Error as e:
+            raise plain_error(e) from e
+        if version != (known[-1][0] if known else 0):
+            raise StoreUnavailable(FULL_OR_READ_ONLY) from cause
+        self.read_only = True
 
     def now(self) -> datetime:
         """The current time in UTC, from the injected clock."""
@@ -151,7 +218,7 @@ class Database:
 
     @property
     def schema_version(self) -> int:
-        con = connect(self.path)
+        con = connect(self.path, read_only=self.read_only)
         try:
             return schema_version(con)
         finally:
@@ -159,26 +226,35 @@ class Database:
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
-        con = connect(self.path)
         try:
-            con.execute("BEGIN")
-            yield con
-        finally:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            con.close()
+            con = connect(self.path, read_only=self.read_only)
+            try:
+                con.execute("BEGIN")
+                yield con
+            finally:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                con.close()
+        except sqlite3.Error as e:
+            raise plain_error(e) from e
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """A write transaction: commits on success, rolls back on any exception."""
-        con = connect(self.path)
+        if self.read_only:
+            raise StoreUnavailable(FULL_OR_READ_ONLY)
         try:
-            con.execute("BEGIN IMMEDIATE")
+            con = connect(self.path)
             try:
-                yield con
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
-        finally:
-            con.close()
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    yield con
+                except BaseException:
+                    if con.in_transaction:  # SQLite rolls back by itself on a full disk
+                        con.execute("ROLLBACK")
+                    raise
+                con.execute("COMMIT")
+            finally:
+                con.close()
+        except sqlite3.Error as e:
+            raise plain_error(e) from e

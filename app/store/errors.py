@@ -17,6 +17,10 @@ class StoreError(Exception):
         self.message = message
 
 
+class StoreUnavailable(StoreError):
+    """The state store file could not be written (full disk, read-only) or read."""
+
+
 class NotFound(StoreError):
     """The board, dashboard, tile, pin or user does not exist (or was deleted)."""
 

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import pytest
 
+from tests import shared_data
 from warehouse.connect import connect_readonly
 
-CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "contract" / "warehouse.sql"
 COLUMNS = """
     SELECT table_name, column_name, data_type, is_nullable
     FROM information_schema.columns WHERE table_schema = 'main'
 """
 
 
+def contract() -> str:
+    """shared/contract/warehouse.sql (or its copy in tests/fixtures)."""
+    return shared_data.shared_or_copy("contract/warehouse.sql").read_text()
+
+
 def contract_columns() -> set[tuple]:
-    if not CONTRACT.exists():
-        pytest.skip("../shared/contract/warehouse.sql is absent")
     con = duckdb.connect()
-    con.execute(CONTRACT.read_text())
+    con.execute(contract())
     return set(con.execute(COLUMNS).fetchall())
 
 
@@ -37,7 +38,7 @@ def test_contract_column_order_is_kept(small_warehouse):
         "SELECT table_name, column_name FROM information_schema.columns ORDER BY table_name, ordinal_position"
     )
     ref = duckdb.connect()
-    ref.execute(CONTRACT.read_text())
+    ref.execute(contract())
     with connect_readonly(small_warehouse) as con:
         got = con.execute(order).fetchall()
     for table in {t for t, _ in ref.execute(order).fetchall()}:
@@ -47,19 +48,15 @@ def test_contract_column_order_is_kept(small_warehouse):
 
 def test_primary_keys_match_the_contract(small_warehouse):
     sql = "SELECT table_name, constraint_text FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'"
-    if not CONTRACT.exists():
-        pytest.skip("../shared/contract/warehouse.sql is absent")
     ref = duckdb.connect()
-    ref.execute(CONTRACT.read_text())
+    ref.execute(contract())
     with connect_readonly(small_warehouse) as con:
         assert set(ref.execute(sql).fetchall()) <= set(con.execute(sql).fetchall())
 
 
 def test_haversine_macro_agrees_with_the_contract(small_warehouse):
-    if not CONTRACT.exists():
-        pytest.skip("../shared/contract/warehouse.sql is absent")
     ref = duckdb.connect()
-    ref.execute(CONTRACT.read_text())
+    ref.execute(contract())
     args = "51.5560, -0.2796, 51.5152, -0.1419"  # Wembley Stadium to Oxford Circus
     want = ref.execute(f"SELECT haversine_m({args})").fetchone()[0]
     with connect_readonly(small_warehouse) as con:
