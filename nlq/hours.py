@@ -2,8 +2,7 @@
 
 The result is the first and last whole hour (inclusive) of the range, wrapping past midnight
 when the last is smaller. An end time on the hour is exclusive ("until 2am" = up to 01:59).
-"after T" runs to the end of the night (05:59) when T is in the evening or night, else to
-23:59; "before T" starts at midnight; "at T" is that hour.
+"after T" runs to 23:59 of that day (to 05:59 for a time after midnight); "before T" starts at midnight; "at T" is that hour.
 
 >>> [h.hours for h in find_hours("robbery between 10pm and 2am")]
 [(22, 1)]
@@ -87,7 +86,8 @@ def find_hours(text: str, blocked: list[tuple[int, int]] = ()) -> list[HourMatch
             continue
         h, w = t[0], m["w"]
         if w in ("after", "past", "from"):
-            span = (h, NIGHT_END if (h >= 18 or h < NIGHT_END) else 23)
+            # DESIGN.md: "after 9pm" = 21:00-23:59 of that day; "after midnight" = the small hours
+            span = (h, NIGHT_END if h < NIGHT_END else 23)
         elif w in ("before", "until", "till"):
             if h == 0:
                 continue

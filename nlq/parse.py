@@ -14,11 +14,19 @@ from nlq.fold import fold
 from nlq.hours import find_hours
 from nlq.intent import GRAIN_LABELS, GRAINS, TIME_GRAINS, Intent, hour_range
 from nlq.pipeline import FILLER
-from nlq.refusal import refuse_reason
+from nlq.refusal import MAX_LENGTH, refuse_reason
 from nlq.streets import StreetMatcher
 from nlq.threshold import find_thresholds
 from nlq.timeexpr import NUMBERS, TimeMatch, TimeWindow, find_related_periods, find_times
-from nlq.vocabulary import NOTE_TRIGGERS, NOTES, OUTCOME_SYNONYMS, Vocabulary, event_name_parts, fold_accents
+from nlq.vocabulary import (
+    NOTE_TRIGGERS,
+    NOTES,
+    OUTCOME_SYNONYMS,
+    Vocabulary,
+    event_name_parts,
+    fold_accents,
+    normalise_phrase,
+)
 
 ADJECTIVE_GRAINS = {"hourly", "daily", "weekly", "monthly", "quarterly", "yearly", "annual", "annually"}
 GROUP_TRIGGERS = {"by", "per", "each", "every", "across", "within", "between"}
@@ -95,6 +103,11 @@ DOWN_WORDS = {
     "lower",
 }
 PART_MARKERS = {
+    "takes",
+    "take",
+    "taking",
+    "comes",
+    "came",
     "is",
     "are",
     "was",
@@ -360,10 +373,15 @@ class Parser:
         for t in times:
             day = re.sub(r",?\s+(?:of\s+)?(?:19|20)\d{2}$", "", t.text)
             lead = text[: t.start].rstrip()
+            is_event = self.vocab.phrases.get(day, ("",))[0] == "EVENT"
+            at_its_venue = is_event and any(
+                normalise_phrase(e["venue"]) in text
+                for e in self.vocab.events_matching(self.vocab.phrases[day][1][0])
+            )
             if (
                 t.window.kind == "days"
-                and self.vocab.phrases.get(day, ("",))[0] == "EVENT"
-                and (lead.endswith(("during", "around", "at")))
+                and is_event
+                and (lead.endswith(("during", "around", "at")) or at_its_venue)
             ):
                 hidden = hidden[: t.start] + "_" * len(day) + hidden[t.start + len(day) :]
                 times = find_times(hidden, self.vocab.anchor_month)
@@ -402,7 +420,14 @@ class Parser:
             covered.update(tok.i for tok in doc if tok.idx < b and a < tok.idx + len(tok))
         ignored: list[Part] = []
         try:
-            reading = Reading(times, radius, event_year, thresholds, [r.kind for r in periods])
+            reading = Reading(
+                times,
+                radius,
+                event_year,
+                thresholds,
+                [r.kind for r in periods],
+                hours[0].start if hours else None,
+            )
             intent = self._build(doc, parts, reading, notes, ignored)
         except _Refusal as r:
             return ParseResult(None, str(r), notes, self.suggestions())
@@ -523,6 +548,8 @@ class Parser:
         found = [
             p for p, (label, _) in self.vocab.phrases.items() if label in ("OUTCOME", "CRIME") and p in low
         ]
+        # inflected forms too ("thefts from the person"), as the pipeline matches them by lemma
+        found += [e.text for e in self.nlp(low[: MAX_LENGTH * 2]).ents if e.label_ in ("OUTCOME", "CRIME")]
         return "\n".join(sorted(found, key=len, reverse=True))  # longest first: 'drugs' inside an outcome
 
     def suggestions(self) -> list[str]:
@@ -770,13 +797,13 @@ class Parser:
             time_grain_asked = any(g in TIME_GRAINS for g in group_by)
             # "spring 2025 vs spring 2024": two periods with no grain of their own, side by side;
             # "2024 vs 2025" stays one row per year
-            own_grain = _grain_of(ordered[0].window) and _grain_of(ordered[0].window) == _grain_of(
-                ordered[-1].window
-            )
-            if len(times) > 1 and measure == "count" and compare and not time_grain_asked and not own_grain:
-                measure = "change"  # "spring 2025 vs spring 2024": the two periods side by side
+            # "2024 vs 2025": one row per year; "spring 2025 vs spring 2024", "August 2025 versus
+            # August 2024": the two periods side by side, one row each (never their union)
+            grain = _grain_of(ordered[0].window)
+            contiguous = grain and grain == _grain_of(ordered[-1].window) and _adjacent(ordered)
+            side_by_side = len(times) == 2 and measure == "count" and not time_grain_asked and not contiguous
             if len(times) > 1:
-                if measure == "change":
+                if measure == "change" or side_by_side:
                     baseline, time_window = ordered[0].window, ordered[-1].window
                 else:
                     time_window = _union(ordered[0].window, ordered[-1].window)
@@ -807,7 +834,7 @@ class Parser:
                 raise _Refusal(
                     "I can only compare two complete periods, e.g. 'this month vs the same month last year'."
                 )
-            measure, baseline = "change", related
+            baseline = related  # a count stays a count: the two periods side by side
         if measure == "change":
             time_window, baseline = self._change_periods(parts, time_window, since, baseline)
 
@@ -836,7 +863,12 @@ class Parser:
             )
             if at_venue and venues[0] in {e["venue"] for e in v.events_matching(event, None)}:
                 event_venue = venues[0]
-        if (event or category) and not (boroughs or bcus or venues):
+        london_wide = re.search(
+            r"\b(?:london[- ]?wide|(?:across|throughout)\s+(?:the\s+whole\s+of\s+|all\s+of\s+)?london"
+            r"|(?:the\s+whole\s+of|all\s+of)\s+london|anywhere\s+in\s+london|citywide|city-wide|pan-london)\b",
+            " ".join(words),
+        )
+        if (event or category) and not (boroughs or bcus or venues) and not london_wide:
             held_at = {e["venue"] for e in v.events_matching(event, category)}
             if len(held_at) == 1:
                 venues = [held_at.pop()]
@@ -846,6 +878,10 @@ class Parser:
         share_part: tuple[str, ...] = ()
         if measure == "share":
             share_part = self._share_part(doc, parts, group_by)
+            marker = self._share_marker(doc, parts)
+            if reading.hours_at is not None and marker is not None and doc[marker].idx < reading.hours_at:
+                # "what percentage of Haringey's violence happened after 9pm": the clock hours are the part
+                share_part = tuple(k for k in share_part if k != "time_of_day") + ("time_of_day",)
             if not share_part and group_by:
                 share_part = self._own_share_part(doc, parts)
             if not share_part and not group_by:
@@ -918,6 +954,12 @@ class Parser:
                     if any(g.start < start for g in grains_before) or any(q.label == "WHICH" for q in parts):
                         direction = "up" if word in UP_WORDS else "down"
                         break
+        if (
+            measure == "change"
+            and rank_parts
+            and any(set(w.text.lower().split()) & DOWN_WORDS for w in change_words if isinstance(w, Part))
+        ):
+            order = "asc" if order == "desc" else "desc"  # "the largest fall": the most negative change
         having_op = having_value = None
         if reading.thresholds:
             t = reading.thresholds[0]
@@ -1064,6 +1106,21 @@ class Parser:
         share = next(p for p in parts if p.label == "SHARE")
         words = [t.lower_ for t in doc]
         keys = SHARE_KEYS
+        if " ".join(share.text.lower().split()).split(" ")[0] in (
+            "make",
+            "made",
+            "makes",
+            "making",
+            "account",
+            "accounts",
+            "accounted",
+            "accounting",
+        ):
+            # "did shoplifting make up more than 10% of all crime": the part is what comes before
+            own = ("CRIME", "OUTCOME", "TOD", "DAYTYPE", "DAYNAME", "EVENT", "EVENTCAT")
+            return tuple(
+                dict.fromkeys(keys[p.label] for p in parts if p.end <= share.start and p.label in own)
+            )
         marker = next((i for i in range(share.end, len(doc)) if words[i] in PART_MARKERS), None)
         if marker is not None:
             after = [p for p in parts if p.start > marker and p.label in keys]
@@ -1089,6 +1146,7 @@ class Reading:
     event_year: int | None
     thresholds: list
     periods: list[str]
+    hours_at: int | None = None  # where a clock-time range starts in the text
 
 
 def _after_group_word(doc, tok) -> bool:
@@ -1162,6 +1220,17 @@ def _following(w: TimeWindow) -> TimeWindow | None:
     if w.kind in ("rel_months", "rel_days") and w.offset >= w.n:
         return replace(w, offset=w.offset - w.n)
     return None
+
+
+def _adjacent(ordered: list) -> bool:
+    """True when the periods follow on from each other with no gap (2024 then 2025)."""
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        wa, wb = a.window, b.window
+        if not (wa.kind == wb.kind == "months" and wa.end and wb.start):
+            return wa.kind == wb.kind == "rel_year" and wb.offset == wa.offset + wa.n
+        if (wb.start.year * 12 + wb.start.month) - (wa.end.year * 12 + wa.end.month) != 1:
+            return False
+    return True
 
 
 def _whole_year(w: TimeWindow) -> bool:

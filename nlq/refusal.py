@@ -48,6 +48,12 @@ _PERSON_NOUNS = re.compile(
     r"|who|whom|whose|someone|somebody|anyone|anybody)\b",
     re.I,
 )
+# "the LSOA code and name", "street names": names of places, not of people
+_PLACE_IDS = re.compile(
+    r"\b(?:(?:lsoa|street|road|borough|area|place|venue|location)s?\s+names?"
+    r"|codes?\s+and\s+names?|names?\s+and\s+codes?)\b",
+    re.I,
+)
 _RATE_BASE = re.compile(
     r"\bper\s+(?:1000|1,000|thousand|100k|100000|capita|head)?\s*(?:of\s+)?(?:the\s+)?"
     r"(?:residents?|people|population|inhabitants|persons?|head)\b",
@@ -99,7 +105,7 @@ def refuse_reason(question: str, consumed: str = "") -> str | None:
         _WRITE.search(text) and re.search(r"\b(crimes?|records?|rows?|data|table|entries)\b", text, re.I)
     ):
         return "The crime data is read-only: I can count and chart it, but not change or delete it."
-    rest = _RATE_BASE.sub(" ", text)
+    rest = _PLACE_IDS.sub(" ", _RATE_BASE.sub(" ", text))
     for phrase in consumed.split("\n"):
         if phrase:
             rest = re.sub(r"\b" + re.escape(phrase) + r"\b", " ", rest, flags=re.I)

@@ -437,6 +437,8 @@ def _value(i: Intent, facts: Facts | None = None) -> tuple[exp.Expression, str]:
 
 def build(i: Intent, facts: Facts | None = None) -> exp.Select:
     """The sqlglot tree for an intent."""
+    if i.measure == "count" and i.baseline is not None and i.time is not None:
+        return _two_periods(i, facts)
     if i.chart == "map" and i.measure == "count" and not i.group_by and not i.top_n:
         return _points(i, facts)
     if i.measure == "change":
@@ -507,7 +509,10 @@ def _rank(i: Intent, q: exp.Select, value: exp.Expression) -> exp.Select:
     q = q.where(exp.and_(*nonnull)) if nonnull else q
     desc = i.order == "desc"
     order = [exp.Ordered(this=value.copy(), desc=desc, nulls_first=not desc)]
-    order += [exp.Ordered(this=grain_expr(g), desc=False) for g in i.group_by]
+    # ties break by name (DESIGN.md); an LSOA's name, not its code
+    order += [
+        exp.Ordered(this=c("lsoa_name") if g == "lsoa" else grain_expr(g), desc=False) for g in i.group_by
+    ]
     return q.order_by(*order).limit(i.top_n)
 
 
@@ -547,6 +552,23 @@ def _change(i: Intent, facts: Facts | None = None) -> exp.Select:
     return _display_order(i, q, exp.column("pct_change"))
 
 
+def _two_periods(i: Intent, facts: Facts | None = None) -> exp.Select:
+    """Two periods side by side, one row each (long form): 'spring 2025 vs spring 2024'."""
+
+    def label(w: TimeWindow) -> str:
+        return (facts.resolve(w) if facts is not None else w).label()
+
+    now, before = time_condition(i.time, facts), time_condition(i.baseline, facts)
+    period = exp.Case(ifs=[exp.If(this=now.copy(), true=lit(label(i.time)))], default=lit(label(i.baseline)))
+    conds = [cond for _, cond in conditions(i, frozenset({"time"}), facts)]
+    conds.append(exp.paren(exp.or_(now.copy(), before.copy())))
+    sel = [exp.alias_(period, "period"), *_grain_selects(i), exp.alias_(_count(), "crimes")]
+    q = _where(_base(i, sel), conds).group_by(period.copy(), *_grain_groups(i))
+    q = _having(i, q, _count())
+    first = exp.Min(this=c("month"))
+    return q.order_by(exp.Ordered(this=first), *[exp.Ordered(this=g) for g in _grain_groups(i)])
+
+
 def _average(i: Intent, facts: Facts | None = None) -> exp.Select:
     """Mean count per month/week/day/year over the window: the count divided by the number of such
     periods the data holds in the window, so a period with no matching records counts as 0."""
@@ -576,11 +598,12 @@ def _average(i: Intent, facts: Facts | None = None) -> exp.Select:
 
 def count_sql(i: Intent, facts: Facts | None = None) -> str:
     """Rows matching the question's filters (for Reply.rows_scanned)."""
-    skip = {"time"} if i.measure == "change" else set()
+    two = i.measure == "change" or (i.measure == "count" and i.baseline is not None and i.time is not None)
+    skip = {"time"} if two else set()
     if i.measure == "share":
         skip |= _whole_skip(i)
     conds = [cond for _, cond in conditions(i, frozenset(skip), facts)]
-    if i.measure == "change":
+    if two:
         conds.append(exp.paren(exp.or_(time_condition(i.time, facts), time_condition(i.baseline, facts))))
     return _where(_base(i, [exp.alias_(_count(), "n")]), conds).sql("duckdb")
 

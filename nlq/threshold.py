@@ -11,7 +11,11 @@ or a change. A percent sign makes it a percentage ("grew by more than 15%").
 [('>', 15.0, True)]
 >>> [(t.op, t.value) for t in find_thresholds("weeks with 300 or more thefts")]
 [('>=', 300.0)]
->>> find_thresholds("robbery within 500 m of the o2"), find_thresholds("top 5 boroughs")
+>>> [(t.op, t.value) for t in find_thresholds("weeks when shoplifting did top 1850 offences")]
+[('>', 1850.0)]
+>>> [(t.op, t.value) for t in find_thresholds("months when violence fell below 820")]
+[('<', 820.0)]
+>>> find_thresholds("robbery within 500 m of the o2"), find_thresholds("show the top 5 boroughs")
 ([], [])
 """
 
@@ -34,8 +38,35 @@ _NOT_UNIT = (
     r"(?!\s*(?:months?|years?|weeks?|days?|hours?|hrs?|mins?|minutes?|am|pm|m|metres?|meters?|km|kms"
     r"|kilometres?|kilometers?|miles?|mi|yards?|yds?|st|nd|rd|th)\b)"
 )
+# a verb that leads into the threshold is part of it: "fell below 820" is no change question
+_LEAD = (
+    r"(?:(?:fall|fell|fallen|falling|drop|dropped|dropping|dip|dipped|sink|sank|go|went|gone|going|rise|rose"
+    r"|risen|rising|climb|climbed|get|got|be|was|were|is|are|stay|stayed|remain|remained)\s+)?"
+)
+_TOP = re.compile(rf"(?<![\w-])(?P<w>\w+)\s+(?P<v>top|tops)\s+{_NUMBER}{_NOT_UNIT}(?P<after>\s+\w+)?")
+# after a subject ("did shoplifting top 1,850"), not a ranking ("show the top 5 boroughs")
+_NOT_BEFORE_TOP = {
+    "the",
+    "a",
+    "show",
+    "give",
+    "list",
+    "me",
+    "which",
+    "what",
+    "for",
+    "of",
+    "in",
+    "and",
+    "get",
+    "see",
+}
+_GRAIN_NOUN = re.compile(
+    r"\s+(?:boroughs?|bcus?|lsoas?|streets?|roads?|types?|categories|months?|weeks?|days?|hours?|areas?|wards?"
+    r"|locations?|outcomes?|venues?|places?|neighbourhoods?|stations?)$"
+)
 _PREFIX = re.compile(
-    rf"(?<![\w-])(?:(?P<above>{_ABOVE})|(?P<least>{_AT_LEAST})|(?P<below>{_BELOW})|(?P<most>{_AT_MOST}))"
+    rf"(?<![\w-]){_LEAD}(?:(?P<above>{_ABOVE})|(?P<least>{_AT_LEAST})|(?P<below>{_BELOW})|(?P<most>{_AT_MOST}))"
     rf"\s+{_NUMBER}{_NOT_UNIT}{_PERCENT}"
 )
 _POSTFIX = re.compile(
@@ -59,6 +90,12 @@ def find_thresholds(text: str, blocked: list[tuple[int, int]] = ()) -> list[Thre
     def free(a: int, b: int) -> bool:
         return not any(a < y and x < b for x, y in [*blocked, *((t.start, t.end) for t in found)])
 
+    for m in _TOP.finditer(text):
+        if m["w"] in _NOT_BEFORE_TOP or (m["after"] and _GRAIN_NOUN.match(m["after"])):
+            continue
+        start = m.start("v")
+        if free(start, m.end("n")):
+            found.append(Threshold(start, m.end("n"), ">", float(m["n"]), False))
     for m in _POSTFIX.finditer(text):
         if free(m.start(), m.end()):
             op = ">=" if m["more"] else "<="
