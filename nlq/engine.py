@@ -15,7 +15,7 @@ from nlq.intent import Intent
 from nlq.parse import Parser, ParseResult
 from nlq.pipeline import build_nlp, english_words
 from nlq.refine import refine as refine_intent
-from nlq.sql import Facts, count_sql, to_sql
+from nlq.sql import PREVIOUS_COLUMN, Facts, count_sql, previous_window, to_sql
 from nlq.vocabulary import Vocabulary
 
 
@@ -95,13 +95,14 @@ class Engine:
                 unknown=list(parsed.unknown),
                 without=parsed.without,
             )
-        reply = self.run(parsed.intent, question=question)
+        reply = self.run(parsed.intent, question=question, sql=parsed.sql)
         # The parse notes first, then what the run added (the row cap), each once.
         reply.notes = list(dict.fromkeys([*parsed.notes, *reply.notes]))
         reply.elapsed_ms = _ms(start)
         return reply
 
-    def run(self, intent: Intent, question: str = "") -> Reply:
+    def run(self, intent: Intent, question: str = "", sql: str | None = None) -> Reply:
+        """Answer *intent*; *sql* is its SQL when the caller has already built it."""
         start = time.perf_counter()
         reply = Reply(
             question or intent.describe(self.data_as_of),
@@ -115,13 +116,19 @@ class Engine:
             if problem:
                 reply.error = problem
                 return reply
-            reply.sql = self.sql_for(intent)
+            reply.sql = sql or self.sql_for(intent)
             result = self._run_sql(reply.sql)
+            frame = result.frame
+            previous = None
+            if PREVIOUS_COLUMN in frame.columns:  # the previous period came in the same statement
+                previous = frame[PREVIOUS_COLUMN].iloc[0] if len(frame) else None
+                frame = frame.drop(columns=[PREVIOUS_COLUMN])
+            result = replace(result, frame=frame)
             reply.frame = result.frame
             if result.truncated:
                 reply.notes.append(f"Showing the first {len(result.frame):,} rows only.")
             reply.rows_scanned = self._rows_scanned(intent, result.frame, result.truncated)
-            reply.context = self._context(intent, result.frame)
+            reply.context = self._context(intent, result.frame, previous)
         except Exception as e:  # guard refusals, timeouts, bad saved intents: a message, never a traceback
             reply.error = _plain(e)
             reply.frame = None
@@ -159,19 +166,23 @@ class Engine:
             return None
         return None if value is None or pd.isna(value) else int(value)
 
-    def _context(self, intent: Intent, frame: pd.DataFrame) -> dict:
-        """For a single number: the previous comparable period's value and the % change."""
+    def _context(self, intent: Intent, frame: pd.DataFrame, prev=None) -> dict:
+        """For a single number: the previous comparable period's value and the % change
+        (*prev* when the answer's own statement brought it)."""
         if intent.group_by or intent.measure in ("change",) or intent.chart == "map" or len(frame) != 1:
             return {}
-        previous_window = intent.time.previous() if intent.time else None
-        if previous_window is None:
+        if intent.baseline is not None:
+            return {}
+        window = intent.time.previous() if intent.time else None
+        if window is None:
             return {}
         current = frame.iat[0, -1]
-        try:
-            prev = self._scalar(self.sql_for(replace(intent, time=previous_window)))
-        except Exception:
-            return {}
-        shown = previous_window.resolved(self.data_as_of)
+        if previous_window(intent) is None:
+            try:
+                prev = self._scalar(self.sql_for(replace(intent, time=window)))
+            except Exception:
+                return {}
+        shown = window.resolved(self.data_as_of)
         if shown.kind == "months" and shown.start and shown.start < self.vocabulary.first_month:
             return {}  # the previous period is older than the data: no fair comparison
         ctx = {"previous_period": shown.label(), "previous_value": _num(prev)}

@@ -359,7 +359,9 @@ class Parser:
     def parse(self, question: str) -> ParseResult:
         # every check reads the same folded text as the parser: a disguise cannot dodge a refusal
         question = fold(question)
-        reason = refuse_reason(question, consumed=self._consumed_outcomes(question))
+        reason = refuse_reason(question)
+        if reason:  # vocabulary such as 'no suspect identified' is not held against a question
+            reason = refuse_reason(question, consumed=self._consumed_outcomes(question))
         if reason:
             return ParseResult(None, reason, suggestions=self.suggestions())
         text, notes = self.correct(self.expand_abbreviations(normalise(question)))

@@ -439,6 +439,8 @@ def build(i: Intent, facts: Facts | None = None) -> exp.Select:
     """The sqlglot tree for an intent."""
     if i.measure == "count" and i.baseline is not None and i.time is not None:
         return _two_periods(i, facts)
+    if previous_window(i) is not None:
+        return _count_with_previous(i, facts)
     if i.chart == "map" and i.measure == "count" and not i.group_by and not i.top_n:
         return _points(i, facts)
     if i.measure == "change":
@@ -550,6 +552,32 @@ def _change(i: Intent, facts: Facts | None = None) -> exp.Select:
         q = q.having(exp.LT(this=cur.copy(), expression=prev.copy()))
     q = _having(i, q, pct)
     return _display_order(i, q, exp.column("pct_change"))
+
+
+PREVIOUS_COLUMN = "previous_period"
+
+
+def previous_window(i: Intent) -> TimeWindow | None:
+    """The period just before a single count's window, answered in the same statement."""
+    if i.measure != "count" or i.group_by or i.chart == "map" or i.top_n or i.baseline or i.time is None:
+        return None
+    if i.having_op is not None:
+        return None
+    return i.time.previous()
+
+
+def _count_with_previous(i: Intent, facts: Facts | None = None) -> exp.Select:
+    """A single count and, beside it, the same count for the period before (one statement):
+    SELECT COUNT(*) FILTER (WHERE now) AS crimes, COUNT(*) FILTER (WHERE before) AS previous_period."""
+    now = time_condition(i.time, facts)
+    before = time_condition(previous_window(i), facts)
+    conds = [cond for _, cond in conditions(i, frozenset({"time"}), facts)]
+    conds.append(exp.paren(exp.or_(now.copy(), before.copy())))
+    sel = [
+        exp.alias_(exp.Filter(this=_count(), expression=exp.Where(this=now)), "crimes"),
+        exp.alias_(exp.Filter(this=_count(), expression=exp.Where(this=before)), PREVIOUS_COLUMN),
+    ]
+    return _where(_base(i, sel), conds)
 
 
 def _two_periods(i: Intent, facts: Facts | None = None) -> exp.Select:
