@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -47,6 +49,8 @@ class Engine:
         self.timeout_s = timeout_s
         self.row_cap = row_cap
         self.facts = facts_of(vocabulary)
+        self._readings: OrderedDict[str, ParseResult] = OrderedDict()
+        self._readings_lock = threading.Lock()
 
     @classmethod
     def open(cls, path: str | Path | None = None, **kw) -> Engine:
@@ -64,6 +68,14 @@ class Engine:
 
     # ---- without running -------------------------------------------------------------------
     def parse(self, question: str) -> ParseResult:
+        """The reading and SQL of *question*. The parser is deterministic, so readings of recent
+        questions (dashboards and boards re-ask theirs) are kept and handed out as copies."""
+        with self._readings_lock:
+            cached = self._readings.get(question)
+            if cached is not None:
+                self._readings.move_to_end(question)
+        if cached is not None:
+            return _copy_result(cached)
         try:
             result = self.parser.parse(question)
         except Exception as e:  # a parser bug must not take the app down
@@ -74,6 +86,10 @@ class Engine:
             )
         if result.intent is not None:
             result.sql = self.sql_for(result.intent)
+        with self._readings_lock:
+            self._readings[question] = _copy_result(result)
+            while len(self._readings) > READINGS_KEPT:
+                self._readings.popitem(last=False)
         return result
 
     def sql_for(self, intent: Intent) -> str:
@@ -213,6 +229,13 @@ class Engine:
                 what = intent.event or f"{intent.event_category} events"
                 return f"The events table has no {what} at {intent.event_venue}."
         return None
+
+
+READINGS_KEPT = 512
+
+
+def _copy_result(r: ParseResult) -> ParseResult:
+    return replace(r, notes=list(r.notes), suggestions=list(r.suggestions), unknown=list(r.unknown))
 
 
 def facts_of(v: Vocabulary) -> Facts:
