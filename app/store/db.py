@@ -13,6 +13,7 @@ transaction, and recorded in ``schema_migrations``.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -171,6 +172,15 @@ def _probe_write(con: sqlite3.Connection) -> None:
         con.execute("ROLLBACK")
 
 
+def _create_private(path: Path) -> None:
+    """Create the file readable and writable by its owner only (0600); SQLite gives its
+    -wal and -shm files the same mode."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+
+
 class Database:
     """Owns the file path and the clock; gives read and write transactions.
 
@@ -184,6 +194,7 @@ class Database:
         self.read_only = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(self.path)
             con = connect(self.path)
             try:
                 use_wal(con)

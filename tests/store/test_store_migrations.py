@@ -138,3 +138,24 @@ def test_split_statements_keeps_trigger_bodies_whole():
     statements = split_statements(script)
     assert len(statements) == 2
     assert statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")
+
+
+def test_state_file_is_private_to_its_owner(tmp_path):
+    import stat
+
+    from app.store import Store
+
+    path = tmp_path / "private" / "state.sqlite"
+    Store(path)
+    for p in (path, path.with_name(path.name + "-wal")):
+        if p.exists():
+            assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
+
+
+def test_streamlit_secrets_are_ignored_by_git():
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(["git", "check-ignore", "-q", ".streamlit/secrets.toml"], cwd=root)
+    assert done.returncode == 0, ".streamlit/secrets.toml must be in .gitignore"
