@@ -11,13 +11,12 @@ their own. The store enforces this.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from app.sanitize import csv_text
 from app.store.access import load_actor
 from app.store.db import Database, from_text, to_text
 from app.store.errors import Forbidden, ValidationError
@@ -100,13 +99,6 @@ def _moment(value: date | datetime | None, end_of_day: bool = False) -> str | No
     raise ValidationError("Dates must be dates or datetimes")
 
 
-def _safe_cell(value: Any) -> Any:
-    # Spreadsheets run cells that start like a formula; audit text is typed by users.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 class AuditMixin(Database):
     def audit(
         self,
@@ -160,15 +152,12 @@ class AuditMixin(Database):
             filters = {"username": username, "action": action, "since": since, "until": until, "text": text}
             detail = {"what": "audit_log", "rows": len(entries), "filters": filters}
             write_audit(con, self.now(), actor.username, "export", "audit_log", None, detail)
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(CSV_COLUMNS)
-        for e in entries:
-            row = (e.id, to_text(e.at), e.username, e.action, e.target_kind, e.target_id, int(e.ok))
-            writer.writerow(
-                [_safe_cell(v) for v in row] + [_safe_cell(json.dumps(e.detail, ensure_ascii=False))]
-            )
-        return out.getvalue()
+        rows = [
+            (e.id, to_text(e.at), e.username, e.action, e.target_kind, e.target_id, int(e.ok))
+            + (json.dumps(e.detail, ensure_ascii=False),)
+            for e in entries
+        ]
+        return csv_text([CSV_COLUMNS, *rows])
 
     def _search(self, con, actor, username, action, since, until, text, limit) -> list[AuditEntry]:
         if not actor.sees_all_audit:
