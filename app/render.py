@@ -165,7 +165,7 @@ def render_reply(reply, *, key: str, compact: bool = False) -> None:
     """Draw an answer: a refusal message; a single number with its SQL and CSV underneath; or
     tabs Chart | Table | SQL with the CSV download under them (in the Table tab on tiles)."""
     if reply.error:
-        st.info(reply.error, icon=":material/info:")
+        st.info(md_escape(reply.error), icon=":material/info:")
         return
     frame = reply.frame
     if frame is None or frame.empty:

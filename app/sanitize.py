@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-_MARKDOWN = re.compile(r"([\\`*_\[\]#<>~$|!(){}])")
+_MARKDOWN = re.compile(r"([\\`*_\[\]#<>~$])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 

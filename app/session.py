@@ -19,6 +19,7 @@ import logging
 import streamlit as st
 
 from app import services
+from app.sanitize import md_escape
 
 log = logging.getLogger(__name__)
 S = st.session_state
@@ -172,7 +173,7 @@ def sign_in_form() -> None:
         st.caption("London crime analytics. Police data: every use is logged. Sign in to continue.")
         message = S.get("signin_message")
         if message:
-            st.error(message, icon=":material/lock:")
+            st.error(md_escape(message), icon=":material/lock:")
         with st.form("signin_form", enter_to_submit=True):
             st.text_input("Username", key="signin_username", autocomplete="username")
             st.text_input("Password", key="signin_password", type="password", autocomplete="current-password")
@@ -274,8 +275,8 @@ def sidebar() -> None:
         return
     with st.sidebar:
         with st.container(border=True, key="whoami"):
-            st.markdown(f"**{user.display_name}**")
-            team = f" · {user.team}" if user.team else ""
+            st.markdown(f"**{md_escape(user.display_name)}**")
+            team = f" · {md_escape(user.team)}" if user.team else ""
             st.caption(f"{ROLE_NAMES.get(user.role, user.role)}{team} · `{user.username}`")
             st.button(
                 "Sign out", icon=":material/logout:", on_click=sign_out, key="sign_out", width="stretch"
