@@ -187,6 +187,7 @@ class Engine:
             (intent.bcus, set(v.bcus), "BCU"),
             (intent.venues, set(v.venues), "venue"),
             (intent.outcomes, set(v.outcomes), "outcome"),
+            (intent.streets, set(v.streets.values()), "street"),
         ]
         for values, known, what in checks:
             bad = [x for x in values if x not in known]
