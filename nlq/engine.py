@@ -102,6 +102,12 @@ class Engine:
         return reply
 
     def run(self, intent: Intent, question: str = "") -> Reply:
+        from nlq.runner import time_budget
+
+        with time_budget(self.timeout_s):  # one limit for all the answer's statements
+            return self._run(intent, question)
+
+    def _run(self, intent: Intent, question: str) -> Reply:
         start = time.perf_counter()
         reply = Reply(
             question or intent.describe(self.data_as_of),
