@@ -159,3 +159,17 @@ def test_streamlit_secrets_are_ignored_by_git():
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run(["git", "check-ignore", "-q", ".streamlit/secrets.toml"], cwd=root)
     assert done.returncode == 0, ".streamlit/secrets.toml must be in .gitignore"
+
+
+def test_upgrade_chains_the_audit_rows_already_there(tmp_path):
+    path = tmp_path / "state.sqlite"
+    con = connect(path)
+    migrate(con, NOW, upto=2)
+    t = NOW.isoformat(timespec="microseconds")
+    for action in ("sign_in", "question", "sign_out"):
+        con.execute("INSERT INTO audit_log (at, username, action) VALUES (?, 'boss', ?)", (t, action))
+    con.close()
+    store = Store(path)
+    assert store.verify_audit() is None
+    store._sign_in_failed("boss", "test")
+    assert store.verify_audit() is None
