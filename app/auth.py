@@ -8,8 +8,8 @@
 - ``take_attempt(...)`` is the lockout rule: at most 5 failed sign-ins within 15 minutes;
   the next one locks the account for 15 minutes. An attempt counts as a failure from the
   moment it starts, so parallel attempts cannot all have their password checked.
-- ``seed_demo_accounts(store)`` creates the demo accounts. Only for the built-in
-  synthetic data: the caller decides.
+- ``apply_demo_policy(store, synthetic)``: on the built-in synthetic data, create the demo
+  accounts that are missing; on any other warehouse, create none and disable those there.
 
 No streamlit import here.
 """
@@ -141,8 +141,16 @@ def seed_demo_accounts(store: Store) -> list[str]:
         except NotFound:
             pass
         try:
-            store.add_user(None, username, password, role=role, team=team, display_name=name)
+            store.add_user(None, username, password, role=role, team=team, display_name=name, demo=True)
         except Conflict:
             continue
         created.append(username)
     return created
+
+
+def apply_demo_policy(store: Store, synthetic: bool) -> list[str]:
+    """Demo accounts only on the synthetic demo data: there, create the missing ones; on any
+    other warehouse, create none and disable the enabled ones. Returns the usernames changed."""
+    if synthetic:
+        return seed_demo_accounts(store)
+    return store.disable_demo_accounts()

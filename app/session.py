@@ -86,30 +86,37 @@ def page_entered() -> bool:
 # ---- demo accounts ---------------------------------------------------------------------------
 
 
+def _synthetic_demo_data() -> bool:
+    """True only when the warehouse says it is the built-in synthetic data."""
+    return str(services.get_facts().build_info.get("source", "")).lower() == "synthetic"
+
+
 def ensure_demo_accounts() -> None:
-    """On the built-in synthetic data only, create the demo accounts (once per process)."""
-    source = str(services.get_facts().build_info.get("source", "")).lower()
-    if source == "synthetic":
-        from warehouse.paths import state_path
+    """Demo accounts on the built-in synthetic data only: created there; on any other warehouse
+    none are created and the existing ones are disabled (once per process, state file and data)."""
+    from warehouse.paths import state_path
 
-        _seed(str(state_path()))
+    _demo_policy(str(state_path()), _synthetic_demo_data())
 
 
-# ``state`` is only the cache key: seed once per state file, not once per process.
+# The arguments are only the cache key: apply once per state file and kind of data.
 @st.cache_resource(show_spinner=False)
-def _seed(state: str) -> list[str]:  # noqa: ARG001
-    from app.auth import seed_demo_accounts
+def _demo_policy(state: str, synthetic: bool) -> list[str]:  # noqa: ARG001
+    from app.auth import apply_demo_policy
 
     try:
-        return seed_demo_accounts(services.get_store())
+        changed = apply_demo_policy(services.get_store(), synthetic)
     except Exception:  # a read-only or broken state file must not stop the app from starting
-        log.exception("creating the demo accounts failed")
+        log.exception("applying the demo-account policy failed")
         return []
+    if changed and not synthetic:
+        log.warning("real data: demo accounts disabled: %s", ", ".join(changed))
+    return changed
 
 
 def demo_accounts() -> list[tuple[str, str, str, str | None]]:
     """(username, password, role, team) of the demo accounts, when the data is the synthetic demo."""
-    if str(services.get_facts().build_info.get("source", "")).lower() != "synthetic":
+    if not _synthetic_demo_data():
         return []
     from app.auth import DEMO_ACCOUNTS
 
@@ -183,6 +190,11 @@ def sign_in_form() -> None:
         if st.query_params.to_dict():
             st.caption(":material/link: You followed a link: it opens once you have signed in.")
         demo = demo_accounts()
+        if not demo:
+            st.caption(
+                ":material/no_accounts: Demo accounts are switched off: this warehouse is not the "
+                "built-in synthetic data."
+            )
         if demo:
             with st.expander("Demo accounts (built-in synthetic data only)"):
                 rows = [f"| `{n}` | `{p}` | {ROLE_NAMES[r]} | {t or '—'} |" for n, p, r, t in demo]

@@ -19,6 +19,10 @@ from app.store.errors import AuthError, Conflict, Forbidden, NotFound, Validatio
 from app.store.models import User
 
 # One answer for unknown, wrong and locked, so it cannot tell which usernames exist.
+DEMO_OFF = (
+    "Demo accounts are switched off because this warehouse is not the built-in synthetic data."
+    " An admin can re-enable one deliberately with: python -m app.users enable USERNAME"
+)
 WRONG = "Wrong username or password. After 5 failed tries, signing in is paused for 15 minutes."
 
 
@@ -62,8 +66,10 @@ class AccountsMixin(AuditMixin):
         role: str = "officer",
         team: str | None = None,
         display_name: str | None = None,
+        demo: bool = False,
     ) -> User:
-        """Create an account; Conflict (carrying the existing user) if the name is taken."""
+        """Create an account; Conflict (carrying the existing user) if the name is taken.
+        ``demo`` marks a demo account (published password, see ``disable_demo_accounts``)."""
         name = validate.username(username)
         auth.check_password(password)
         fields = {
@@ -79,9 +85,18 @@ class AccountsMixin(AuditMixin):
                 raise Conflict(f"A user called '{name}' already exists", current=user_from_row(existing))
             now = to_text(self.now())
             con.execute(
-                "INSERT INTO users (username, display_name, role, team, password_hash, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (name, fields["display_name"], fields["role"], fields["team"], password_hash, now, now),
+                "INSERT INTO users (username, display_name, role, team, password_hash, created_at, updated_at, demo)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    name,
+                    fields["display_name"],
+                    fields["role"],
+                    fields["team"],
+                    password_hash,
+                    now,
+                    now,
+                    int(demo),
+                ),
             )
             self._log_change(con, by, name, "add", {k: v for k, v in fields.items() if k != "display_name"})
             return user_from_row(self._user_row(con, name))
@@ -129,11 +144,25 @@ class AccountsMixin(AuditMixin):
             return self._set_user(con, by, row, "disable", disabled=1)
 
     def enable_user(self, actor: User | None, username: str) -> User:
-        """Let a disabled account sign in again; also clears a lockout."""
+        """Let a disabled account sign in again; also clears a lockout. Enabling a demo account
+        is deliberate: it stops being a demo account and stays enabled on real data."""
         with self._write() as con:
             by = self._require_admin(con, actor)
             row = self._user_row(con, username)
-            return self._set_user(con, by, row, "enable", disabled=0, failed_count=0, locked_until=None)
+            return self._set_user(
+                con, by, row, "enable", disabled=0, failed_count=0, locked_until=None, demo=0
+            )
+
+    def disable_demo_accounts(self) -> list[str]:
+        """Disable every enabled demo account (trusted code: when the warehouse is not the
+        synthetic one); return their usernames."""
+        with self._write() as con:
+            rows = con.execute(
+                "SELECT * FROM users WHERE demo = 1 AND disabled = 0 ORDER BY username"
+            ).fetchall()
+            for row in rows:
+                self._set_user(con, None, row, "disable_demo", disabled=1)
+            return [row["username"] for row in rows]
 
     def reset_password(self, actor: User | None, username: str, new_password: str) -> User:
         """Set a new password (admins); also clears a lockout."""
@@ -206,6 +235,8 @@ class AccountsMixin(AuditMixin):
                 write_audit(con, now, name, "sign_in", "user", name)
                 return user_from_row(self._user_row(con, name))
         if good and fresh["disabled"] and not (locked_until and now < locked_until):
+            if fresh["demo"]:
+                raise AuthError(DEMO_OFF)
             raise AuthError("Account disabled: ask an admin to enable it")
         raise AuthError(WRONG)
 

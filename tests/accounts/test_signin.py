@@ -147,3 +147,12 @@ def test_sso_identity_without_a_local_account_is_refused_and_audited(env, store,
     at.run()  # not audited again on every rerun
     failed = store.search_audit(store.get_user("admin"), action="sign_in_failed")
     assert [e.detail["reason"] for e in failed] == ["sso_no_account"]
+
+
+def test_demo_accounts_are_switched_off_when_the_data_is_real(env, store, monkeypatch):
+    monkeypatch.setattr(services, "get_facts", lambda: services.Facts(build_info={"source": "police.uk"}))
+    at = new_app().run()
+    assert any("Demo accounts are switched off" in c.value for c in at.caption)
+    sign_in(at, "admin")
+    assert "Demo accounts are switched off" in at.error[0].value
+    assert at.title[0].value == "Utility Belt" and store.get_user("admin").disabled

@@ -263,3 +263,23 @@ def test_old_hashes_are_upgraded_at_sign_in(store, password, monkeypatch):
         stored = con.execute("SELECT password_hash FROM users WHERE username = 'oldtimer'").fetchone()[0]
     assert stored.split("$")[1] == str(2**11)
     assert store.authenticate("oldtimer", password).username == "oldtimer"
+
+
+def test_demo_accounts_are_disabled_on_real_data_and_say_so(
+    store, people, password, monkeypatch, capsys, tmp_path
+):
+    other = type(store)(tmp_path / "demo.sqlite")
+    assert auth.seed_demo_accounts(other) == ["officer", "sergeant", "supervisor", "admin"]
+    other.add_user(None, "jsmith", password)
+    assert auth.apply_demo_policy(other, synthetic=False) == ["admin", "officer", "sergeant", "supervisor"]
+    with pytest.raises(AuthError, match="Demo accounts are switched off"):
+        other.authenticate("admin", "admin-demo")
+    assert other.authenticate("jsmith", password).username == "jsmith"  # real accounts untouched
+    # Re-enabled deliberately (python -m app.users enable): it stays enabled from then on.
+    from app.users import main
+
+    assert main(["--state", str(other.path), "enable", "sergeant"]) == 0
+    assert auth.apply_demo_policy(other, synthetic=False) == []
+    assert other.authenticate("sergeant", "sergeant-demo").username == "sergeant"
+    # On the synthetic data nothing is disabled, and existing accounts are not re-created.
+    assert auth.apply_demo_policy(other, synthetic=True) == []

@@ -173,3 +173,32 @@ def test_upgrade_chains_the_audit_rows_already_there(tmp_path):
     assert store.verify_audit() is None
     store._sign_in_failed("boss", "test")
     assert store.verify_audit() is None
+
+
+def test_upgrade_marks_the_demo_accounts_already_there(tmp_path):
+    from app import auth
+
+    path = tmp_path / "state.sqlite"
+    con = connect(path)
+    migrate(con, NOW, upto=3)
+    t = NOW.isoformat(timespec="microseconds")
+    for name, _pw, role, team, display in auth.DEMO_ACCOUNTS:
+        con.execute(
+            "INSERT INTO users (username, display_name, role, team, password_hash, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, 'x', ?, ?)",
+            (name, display, role, team, t, t),
+        )
+    con.execute(
+        "INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at)"
+        " VALUES ('jsmith', 'J Smith', 'officer', 'x', ?, ?)",
+        (t, t),
+    )
+    con.close()
+    store = Store(path)
+    assert sorted(auth.apply_demo_policy(store, synthetic=False)) == [
+        "admin",
+        "officer",
+        "sergeant",
+        "supervisor",
+    ]
+    assert not store.get_user("jsmith").disabled
