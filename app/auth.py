@@ -10,6 +10,8 @@
   moment it starts, so parallel attempts cannot all have their password checked.
 - ``apply_demo_policy(store, synthetic)``: on the built-in synthetic data, create the demo
   accounts that are missing; on any other warehouse, create none and disable those there.
+- ``sso_username(claims, allowed_domains, username_claim)``: the local username for a
+  single sign-on identity, or None (see docs/sso.md).
 
 No streamlit import here.
 """
@@ -154,3 +156,32 @@ def apply_demo_policy(store: Store, synthetic: bool) -> list[str]:
     if synthetic:
         return seed_demo_accounts(store)
     return store.disable_demo_accounts()
+
+
+def sso_username(claims: dict, allowed_domains, username_claim: str | None) -> str | None:
+    """The local username for an SSO identity, or None to refuse it.
+
+    The identity provider must say the e-mail address is verified (``email_verified`` true),
+    its domain must be in ``allowed_domains`` (an empty list refuses everyone), and the
+    username is the value of the configured ``username_claim`` (never the e-mail's local part),
+    which must be a valid username.
+    """
+    from app.store import validate
+
+    verified = claims.get("email_verified")
+    if not (verified is True or (isinstance(verified, str) and verified.strip().lower() == "true")):
+        return None
+    email = str(claims.get("email") or "").strip().lower()
+    local, at, domain = email.rpartition("@")
+    allowed = {str(d).strip().lower() for d in allowed_domains or ()}
+    if not at or not local or domain not in allowed:
+        return None
+    if not username_claim or username_claim == "email":
+        return None
+    value = claims.get(username_claim)
+    if not isinstance(value, str):
+        return None
+    try:
+        return validate.username(value)
+    except ValidationError:
+        return None

@@ -163,7 +163,7 @@ def sign_out() -> None:
             log.exception("auditing sign-out failed")
     S.clear()
     st.query_params.clear()
-    if _sso_user_email():
+    if _sso_claims():
         st.logout()
 
 
@@ -220,43 +220,41 @@ def sso_configured() -> bool:
     return True
 
 
-def _sso_user_email() -> str | None:
+def _sso_claims() -> dict | None:
+    """The identity provider's claims for the SSO-signed-in browser, or None."""
     if not sso_configured():
         return None
     try:
         if st.user.is_logged_in:
-            return str(st.user.get("email") or "").strip().lower() or None
+            return dict(st.user.to_dict())
     except Exception:
         return None
     return None
 
 
-def sso_username(email: str, allowed_domains=None) -> str | None:
-    """The local username for an SSO e-mail address: its part before '@', lower case.
-    None when the domain is not in ``allowed_domains`` (if that is given)."""
-    local, at, domain = (email or "").strip().lower().rpartition("@")
-    if not at or not local:
-        return None
-    if allowed_domains and domain not in {d.strip().lower() for d in allowed_domains}:
-        return None
-    return local
-
-
-def _allowed_domains() -> list[str]:
+def _sso_settings() -> tuple[list[str], str | None]:
+    """([sso] allowed_domains, [sso] username_claim) from secrets.toml."""
     try:
-        return list(st.secrets.get("sso", {}).get("allowed_domains", []))
+        sso = st.secrets.get("sso", {})
+        return list(sso.get("allowed_domains", [])), sso.get("username_claim")
     except Exception:
-        return []
+        return [], None
 
 
 def _finish_sso() -> None:
-    """After st.login: map the identity provider's e-mail to a local account, once."""
-    email = _sso_user_email()
-    if email is None or S.get("sso_tried") == email:
+    """After st.login: map the identity provider's identity to a local account, once."""
+    from app.auth import sso_username
+
+    claims = _sso_claims()
+    email = str((claims or {}).get("email") or "").strip().lower()
+    if claims is None or S.get("sso_tried") == (email, claims.get("sub")):
         return
-    S["sso_tried"] = email
+    S["sso_tried"] = (email, claims.get("sub"))
     store = services.get_store()
-    username = sso_username(email, _allowed_domains())
+    domains, claim = _sso_settings()
+    if not domains or not claim:
+        log.warning("SSO is on but [sso] allowed_domains or username_claim is missing: refusing SSO sign-ins")
+    username = sso_username(claims, domains, claim)
     user = None
     if username:
         try:
@@ -264,16 +262,17 @@ def _finish_sso() -> None:
         except Exception:
             user = None
     if user is None or user.disabled:
-        reason = "disabled" if user is not None else "no_account"
+        reason = "disabled" if user is not None else ("no_account" if username else "not_allowed")
         try:
             store._sign_in_failed(username, f"sso_{reason}")  # the store's own failed-sign-in row
         except Exception:
             log.exception("auditing a failed SSO sign-in failed")
         S["signin_message"] = (
-            f"Single sign-on worked, but {email} has no usable Utility Belt account. Ask an admin to add one."
+            f"Single sign-on worked, but {email or 'this identity'} has no usable Utility Belt account."
+            " Ask an admin to add one."
         )
         return
-    store.audit(user, "sign_in", "user", user.username, {"method": "sso", "email": email})
+    store.audit(user, "sign_in", "user", user.username, {"method": "sso", "email": email, "claim": claim})
     _start_session(user)
 
 
