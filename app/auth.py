@@ -1,13 +1,17 @@
 """Passwords, the sign-in lockout policy and the demo accounts.
 
 - ``hash_password(password) -> str`` and ``verify_password(password, stored) -> bool``:
-  scrypt (n=2**14, r=8, p=1) with a random per-user salt; the parameters are kept in
-  the stored string (``scrypt$n$r$p$salt$hash``) so they can be raised later.
+  scrypt (n=2**17, r=8, p=1) with a random per-user salt; the parameters are kept in
+  the stored string (``scrypt$n$r$p$salt$hash``), and ``needs_rehash(stored)`` tells
+  sign-in to upgrade a hash made with weaker ones.
 - ``check_password(password)`` raises ``ValidationError`` unless it meets the policy.
-- ``register_failure(...)`` is the lockout rule: 5 failed sign-ins within 15 minutes
-  lock the account for 15 minutes.
-- ``seed_demo_accounts(store)`` creates the demo accounts. Only for the built-in
-  synthetic data: the caller decides.
+- ``take_attempt(...)`` is the lockout rule: at most 5 failed sign-ins within 15 minutes;
+  the next one locks the account for 15 minutes. An attempt counts as a failure from the
+  moment it starts, so parallel attempts cannot all have their password checked.
+- ``apply_demo_policy(store, synthetic)``: on the built-in synthetic data, create the demo
+  accounts that are missing; on any other warehouse, create none and disable those there.
+- ``sso_username(claims, allowed_domains, username_claim)``: the local username for a
+  single sign-on identity, or None (see docs/sso.md).
 
 No streamlit import here.
 """
@@ -18,6 +22,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import threading
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -26,7 +31,7 @@ from app.store.errors import ValidationError
 if TYPE_CHECKING:
     from app.store import Store
 
-SCRYPT_N = 2**14
+SCRYPT_N = 2**17  # 128 MiB and about a third of a second per hash
 SCRYPT_R = 8
 SCRYPT_P = 1
 MIN_PASSWORD_LENGTH = 8
@@ -57,11 +62,19 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode("ascii")
 
 
+# Each hash takes 128*n*r bytes: a burst of sign-ins waits here instead of exhausting memory.
+_HASH_SLOTS = threading.BoundedSemaphore(4)
+MAX_SCRYPT_N = 2**20
+
+
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    if n > MAX_SCRYPT_N or r > 16 or p > 4:
+        raise ValueError("scrypt parameters out of range")
     # maxmem must cover 128*n*r bytes plus overhead, or OpenSSL refuses larger n.
-    return hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32, maxmem=256 * n * r + 2**20
-    )
+    with _HASH_SLOTS:
+        return hashlib.scrypt(
+            password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32, maxmem=256 * n * r + 2**20
+        )
 
 
 def hash_password(password: str) -> str:
@@ -85,31 +98,37 @@ def verify_password(password: str, stored: str | None) -> bool:
         return False
 
 
+def needs_rehash(stored: str | None) -> bool:
+    """True when ``stored`` was made with other parameters than new hashes get."""
+    try:
+        scheme, n, r, p, _salt, _digest = (stored or "").split("$")
+        return (scheme, int(n), int(r), int(p)) != ("scrypt", SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    except ValueError:
+        return True
+
+
 _DUMMY_HASH: str | None = None
 
 
 def burn_time(password: str) -> None:
-    """Spend as long as a real check, so unknown usernames are not faster to reject."""
+    """Spend as long as a real check, so unknown or locked accounts are not faster to reject."""
     global _DUMMY_HASH
-    if _DUMMY_HASH is None:
+    if _DUMMY_HASH is None or needs_rehash(_DUMMY_HASH):
         _DUMMY_HASH = hash_password("not-a-real-password")
     verify_password(password, _DUMMY_HASH)
 
 
-def register_failure(
+def take_attempt(
     failed_count: int, failed_since: datetime | None, now: datetime
-) -> tuple[int, datetime | None, datetime | None]:
-    """Apply one failed sign-in; return (failed_count, failed_since, locked_until).
-
-    Failures count within a 15-minute window from the first one; the fifth locks
-    the account for 15 minutes and starts a fresh count.
-    """
+) -> tuple[int, datetime] | None:
+    """Count one sign-in attempt as a failure before its password is checked; return the new
+    (failed_count, failed_since), or None when 5 failures within 15 minutes (from the first
+    one) are used up and the account must be locked for LOCK_DURATION."""
     if failed_since is None or now - failed_since > FAILURE_WINDOW:
         failed_count, failed_since = 0, now
-    failed_count += 1
     if failed_count >= MAX_FAILURES:
-        return 0, None, now + LOCK_DURATION
-    return failed_count, failed_since, None
+        return None
+    return failed_count + 1, failed_since
 
 
 def seed_demo_accounts(store: Store) -> list[str]:
@@ -124,8 +143,45 @@ def seed_demo_accounts(store: Store) -> list[str]:
         except NotFound:
             pass
         try:
-            store.add_user(None, username, password, role=role, team=team, display_name=name)
+            store.add_user(None, username, password, role=role, team=team, display_name=name, demo=True)
         except Conflict:
             continue
         created.append(username)
     return created
+
+
+def apply_demo_policy(store: Store, synthetic: bool) -> list[str]:
+    """Demo accounts only on the synthetic demo data: there, create the missing ones; on any
+    other warehouse, create none and disable the enabled ones. Returns the usernames changed."""
+    if synthetic:
+        return seed_demo_accounts(store)
+    return store.disable_demo_accounts()
+
+
+def sso_username(claims: dict, allowed_domains, username_claim: str | None) -> str | None:
+    """The local username for an SSO identity, or None to refuse it.
+
+    The identity provider must say the e-mail address is verified (``email_verified`` true),
+    its domain must be in ``allowed_domains`` (an empty list refuses everyone), and the
+    username is the value of the configured ``username_claim`` (never the e-mail's local part),
+    which must be a valid username.
+    """
+    from app.store import validate
+
+    verified = claims.get("email_verified")
+    if not (verified is True or (isinstance(verified, str) and verified.strip().lower() == "true")):
+        return None
+    email = str(claims.get("email") or "").strip().lower()
+    local, at, domain = email.rpartition("@")
+    allowed = {str(d).strip().lower() for d in allowed_domains or ()}
+    if not at or not local or domain not in allowed:
+        return None
+    if not username_claim or username_claim == "email":
+        return None
+    value = claims.get(username_claim)
+    if not isinstance(value, str):
+        return None
+    try:
+        return validate.username(value)
+    except ValidationError:
+        return None

@@ -247,7 +247,10 @@ def open_board(user, board_id: str):
     try:
         board = store.get_board(user, board_id)
     except Forbidden as exc:
-        st.error(f"{exc}. Ask its owner to share it with you or your team.", icon=":material/lock:")
+        st.error(
+            f"{render.md_escape(exc)}. Ask its owner to share it with you or your team.",
+            icon=":material/lock:",
+        )
         return None
     except NotFound:
         st.error(
@@ -302,7 +305,7 @@ def apply_change(board_id: str, op: str, **kwargs) -> bool:
         S["board_conflict"] = {"id": board_id, "op": op, "kwargs": kwargs, "current": exc.current}
         return False
     except StoreError as exc:
-        _say("error", str(exc))
+        _say("error", render.md_escape(exc))
         return False
     _keep(new)
     S.pop("board_conflict", None)
@@ -569,12 +572,12 @@ def _tile(board, result: TileResult, report, report_error, index: int) -> None:
                 with menu:
                     _tile_menu(board, tile, index)
             if result.error:
-                st.error(result.error, icon=":material/error:")
+                st.error(render.md_escape(result.error), icon=":material/error:")
                 if tile.question:
-                    st.caption(f"Saved question: {tile.question}")
+                    st.caption(f"Saved question: {render.md_escape(tile.question)}")
             elif result.plan_part:
                 if report is None:
-                    st.info(report_error, icon=":material/info:")
+                    st.info(render.md_escape(report_error), icon=":material/info:")
                 else:
                     _plan_tile(result.plan_part, report, key=f"tile-{tile.id}")
             else:
@@ -649,20 +652,20 @@ def _share(board_id: str) -> None:
     try:
         board = services.get_store().share_board(current_user(), board_id, kind, who, role)
     except StoreError as exc:
-        _say("error", str(exc))
+        _say("error", render.md_escape(exc))
         return
     _keep_shares(board)
-    _say("success", f"Shared with {who} as {role}.")
+    _say("success", f"Shared with {render.md_escape(who)} as {role}.")
 
 
 def _unshare(board_id: str, kind: str, who: str) -> None:
     try:
         board = services.get_store().unshare_board(current_user(), board_id, kind, who)
     except StoreError as exc:
-        _say("error", str(exc))
+        _say("error", render.md_escape(exc))
         return
     _keep_shares(board)
-    _say("success", f"Stopped sharing with {who}.")
+    _say("success", f"Stopped sharing with {render.md_escape(who)}.")
 
 
 def _keep_shares(board) -> None:
@@ -757,7 +760,7 @@ def _duplicate(board_id: str) -> None:
     try:
         copy = duplicate(user, board, S.get("dup_title") or board.title, new_event)
     except StoreError as exc:
-        _say("error", str(exc))
+        _say("error", render.md_escape(exc))
         return
     st.query_params["board"] = copy.id
     _say("success", f"Duplicated as “{render.md_escape(copy.title)}”. This is your copy.")
@@ -771,7 +774,7 @@ def _delete(board_id: str) -> None:
         _say("warning", "The board changed since you opened it: reload it before deleting.")
         return
     except StoreError as exc:
-        _say("error", str(exc))
+        _say("error", render.md_escape(exc))
         return
     S.get("boards_open", {}).pop(board_id, None)
     st.query_params.clear()
@@ -860,8 +863,12 @@ def show_board(user, board_id: str) -> None:
             return
     S["board_current"] = board_id
     st.title(render.md_escape(board.title))
-    line = briefing.event_line(board.event)
-    who = "Your board" if board.owner == user.username else f"{board.owner}'s board · you are {board.access}"
+    line = render.md_escape(briefing.event_line(board.event))
+    who = (
+        "Your board"
+        if board.owner == user.username
+        else f"{render.md_escape(board.owner)}'s board · you are {board.access}"
+    )
     st.caption(f"{line} · {who}" if line else who)
     _show_message()
     _show_conflict(board)
@@ -885,7 +892,7 @@ def list_boards(user) -> None:
     try:
         boards = services.get_store().list_boards(user)
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(render.md_escape(exc))
         return
     st.subheader("Your boards")
     if not boards:
@@ -939,7 +946,7 @@ def _do_add(reply, key: str) -> None:
     try:
         board = add_reply(current_user(), reply, board_id, title, new_title)
     except StoreError as exc:
-        targets.say(prefix, "error", str(exc))
+        targets.say(prefix, "error", render.md_escape(exc))
         return
     link = targets.Link(
         "pages/boards.py", "Open the board", ":material/space_dashboard:", {"board": board.id}

@@ -138,7 +138,7 @@ def _do_pin(reply, key: str, source: str) -> None:
         targets.say(prefix, "warning", "That dashboard changed just now: please pin again.")
         return
     except StoreError as exc:
-        targets.say(prefix, "error", str(exc))
+        targets.say(prefix, "error", render.md_escape(exc))
         return
     link = targets.Link(
         "pages/dashboards.py", "Open the dashboard", ":material/dashboard:", {"dashboard": dashboard.id}
@@ -344,7 +344,7 @@ def audit_view(prefix: str, *, anyone: bool, limit: int = 1000) -> None:
     try:
         entries = store.search_audit(user, limit=limit, **filters)
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(render.md_escape(exc))
         return
     shown = "" if len(entries) < limit else f" (the newest {limit:,}; narrow the filters or export for more)"
     st.caption(f"{len(entries):,} entries{shown} · times are London time")

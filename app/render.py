@@ -7,21 +7,15 @@ many answers on one page.
 from __future__ import annotations
 
 import math
-import re
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from app import charts, maps, services
+from app.sanitize import frame_csv, md_escape
 
 CHART_TAB = {"number": "Answer", "line": "Chart", "bar": "Chart", "map": "Map"}
-
-
-def md_escape(text: str) -> str:
-    """User text (a title, a question) made literal for Streamlit's markdown: no links, no bold."""
-    escaped = re.sub(r"([\\`*_\[\]#<>~$])", r"\\\1", str(text))
-    return escaped.replace("://", ":\\/\\/")  # no bare-URL links either
 
 
 def _value_text(value, column: str | None) -> str:
@@ -93,7 +87,7 @@ def _download(reply, key: str) -> None:
     frame = reply.frame
     st.download_button(
         "Download CSV",
-        data=frame.to_csv(index=False).encode(),
+        data=frame_csv(frame).encode(),
         file_name="answer.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -171,7 +165,7 @@ def render_reply(reply, *, key: str, compact: bool = False) -> None:
     """Draw an answer: a refusal message; a single number with its SQL and CSV underneath; or
     tabs Chart | Table | SQL with the CSV download under them (in the Table tab on tiles)."""
     if reply.error:
-        st.info(reply.error, icon=":material/info:")
+        st.info(md_escape(reply.error), icon=":material/info:")
         return
     frame = reply.frame
     if frame is None or frame.empty:

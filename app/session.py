@@ -19,6 +19,7 @@ import logging
 import streamlit as st
 
 from app import services
+from app.sanitize import md_escape
 
 log = logging.getLogger(__name__)
 S = st.session_state
@@ -85,30 +86,37 @@ def page_entered() -> bool:
 # ---- demo accounts ---------------------------------------------------------------------------
 
 
+def _synthetic_demo_data() -> bool:
+    """True only when the warehouse says it is the built-in synthetic data."""
+    return str(services.get_facts().build_info.get("source", "")).lower() == "synthetic"
+
+
 def ensure_demo_accounts() -> None:
-    """On the built-in synthetic data only, create the demo accounts (once per process)."""
-    source = str(services.get_facts().build_info.get("source", "")).lower()
-    if source == "synthetic":
-        from warehouse.paths import state_path
+    """Demo accounts on the built-in synthetic data only: created there; on any other warehouse
+    none are created and the existing ones are disabled (once per process, state file and data)."""
+    from warehouse.paths import state_path
 
-        _seed(str(state_path()))
+    _demo_policy(str(state_path()), _synthetic_demo_data())
 
 
-# ``state`` is only the cache key: seed once per state file, not once per process.
+# The arguments are only the cache key: apply once per state file and kind of data.
 @st.cache_resource(show_spinner=False)
-def _seed(state: str) -> list[str]:  # noqa: ARG001
-    from app.auth import seed_demo_accounts
+def _demo_policy(state: str, synthetic: bool) -> list[str]:  # noqa: ARG001
+    from app.auth import apply_demo_policy
 
     try:
-        return seed_demo_accounts(services.get_store())
+        changed = apply_demo_policy(services.get_store(), synthetic)
     except Exception:  # a read-only or broken state file must not stop the app from starting
-        log.exception("creating the demo accounts failed")
+        log.exception("applying the demo-account policy failed")
         return []
+    if changed and not synthetic:
+        log.warning("real data: demo accounts disabled: %s", ", ".join(changed))
+    return changed
 
 
 def demo_accounts() -> list[tuple[str, str, str, str | None]]:
     """(username, password, role, team) of the demo accounts, when the data is the synthetic demo."""
-    if str(services.get_facts().build_info.get("source", "")).lower() != "synthetic":
+    if not _synthetic_demo_data():
         return []
     from app.auth import DEMO_ACCOUNTS
 
@@ -155,7 +163,7 @@ def sign_out() -> None:
             log.exception("auditing sign-out failed")
     S.clear()
     st.query_params.clear()
-    if _sso_user_email():
+    if _sso_claims():
         st.logout()
 
 
@@ -172,7 +180,7 @@ def sign_in_form() -> None:
         st.caption("London crime analytics. Police data: every use is logged. Sign in to continue.")
         message = S.get("signin_message")
         if message:
-            st.error(message, icon=":material/lock:")
+            st.error(md_escape(message), icon=":material/lock:")
         with st.form("signin_form", enter_to_submit=True):
             st.text_input("Username", key="signin_username", autocomplete="username")
             st.text_input("Password", key="signin_password", type="password", autocomplete="current-password")
@@ -182,6 +190,11 @@ def sign_in_form() -> None:
         if st.query_params.to_dict():
             st.caption(":material/link: You followed a link: it opens once you have signed in.")
         demo = demo_accounts()
+        if not demo:
+            st.caption(
+                ":material/no_accounts: Demo accounts are switched off: this warehouse is not the "
+                "built-in synthetic data."
+            )
         if demo:
             with st.expander("Demo accounts (built-in synthetic data only)"):
                 rows = [f"| `{n}` | `{p}` | {ROLE_NAMES[r]} | {t or '—'} |" for n, p, r, t in demo]
@@ -207,43 +220,41 @@ def sso_configured() -> bool:
     return True
 
 
-def _sso_user_email() -> str | None:
+def _sso_claims() -> dict | None:
+    """The identity provider's claims for the SSO-signed-in browser, or None."""
     if not sso_configured():
         return None
     try:
         if st.user.is_logged_in:
-            return str(st.user.get("email") or "").strip().lower() or None
+            return dict(st.user.to_dict())
     except Exception:
         return None
     return None
 
 
-def sso_username(email: str, allowed_domains=None) -> str | None:
-    """The local username for an SSO e-mail address: its part before '@', lower case.
-    None when the domain is not in ``allowed_domains`` (if that is given)."""
-    local, at, domain = (email or "").strip().lower().rpartition("@")
-    if not at or not local:
-        return None
-    if allowed_domains and domain not in {d.strip().lower() for d in allowed_domains}:
-        return None
-    return local
-
-
-def _allowed_domains() -> list[str]:
+def _sso_settings() -> tuple[list[str], str | None]:
+    """([sso] allowed_domains, [sso] username_claim) from secrets.toml."""
     try:
-        return list(st.secrets.get("sso", {}).get("allowed_domains", []))
+        sso = st.secrets.get("sso", {})
+        return list(sso.get("allowed_domains", [])), sso.get("username_claim")
     except Exception:
-        return []
+        return [], None
 
 
 def _finish_sso() -> None:
-    """After st.login: map the identity provider's e-mail to a local account, once."""
-    email = _sso_user_email()
-    if email is None or S.get("sso_tried") == email:
+    """After st.login: map the identity provider's identity to a local account, once."""
+    from app.auth import sso_username
+
+    claims = _sso_claims()
+    email = str((claims or {}).get("email") or "").strip().lower()
+    if claims is None or S.get("sso_tried") == (email, claims.get("sub")):
         return
-    S["sso_tried"] = email
+    S["sso_tried"] = (email, claims.get("sub"))
     store = services.get_store()
-    username = sso_username(email, _allowed_domains())
+    domains, claim = _sso_settings()
+    if not domains or not claim:
+        log.warning("SSO is on but [sso] allowed_domains or username_claim is missing: refusing SSO sign-ins")
+    username = sso_username(claims, domains, claim)
     user = None
     if username:
         try:
@@ -251,16 +262,17 @@ def _finish_sso() -> None:
         except Exception:
             user = None
     if user is None or user.disabled:
-        reason = "disabled" if user is not None else "no_account"
+        reason = "disabled" if user is not None else ("no_account" if username else "not_allowed")
         try:
             store._sign_in_failed(username, f"sso_{reason}")  # the store's own failed-sign-in row
         except Exception:
             log.exception("auditing a failed SSO sign-in failed")
         S["signin_message"] = (
-            f"Single sign-on worked, but {email} has no usable Utility Belt account. Ask an admin to add one."
+            f"Single sign-on worked, but {email or 'this identity'} has no usable Utility Belt account."
+            " Ask an admin to add one."
         )
         return
-    store.audit(user, "sign_in", "user", user.username, {"method": "sso", "email": email})
+    store.audit(user, "sign_in", "user", user.username, {"method": "sso", "email": email, "claim": claim})
     _start_session(user)
 
 
@@ -274,8 +286,8 @@ def sidebar() -> None:
         return
     with st.sidebar:
         with st.container(border=True, key="whoami"):
-            st.markdown(f"**{user.display_name}**")
-            team = f" · {user.team}" if user.team else ""
+            st.markdown(f"**{md_escape(user.display_name)}**")
+            team = f" · {md_escape(user.team)}" if user.team else ""
             st.caption(f"{ROLE_NAMES.get(user.role, user.role)}{team} · `{user.username}`")
             st.button(
                 "Sign out", icon=":material/logout:", on_click=sign_out, key="sign_out", width="stretch"

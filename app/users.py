@@ -5,10 +5,12 @@
     python -m app.users enable USERNAME          # also clears a lockout
     python -m app.users reset USERNAME [--password-stdin]
     python -m app.users list
+    python -m app.users verify-audit             # check the audit log's hash chain
 
 The state file is ``--state PATH``, else ``$UB_STATE``, else ``data/state.sqlite``.
 Passwords are prompted for (twice) unless ``--password-stdin`` reads one line from
-standard input. Exit code 1 on any error, with the reason on standard error.
+standard input. Exit code 1 on any error (or a broken audit chain), with the reason on
+standard error.
 """
 
 from __future__ import annotations
@@ -75,13 +77,19 @@ def parser() -> argparse.ArgumentParser:
     reset.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
     commands.add_parser("list", parents=[common], help="list accounts")
+    commands.add_parser("verify-audit", parents=[common], help="check the audit log's hash chain")
     return main
 
 
 def run(args: argparse.Namespace) -> None:
     """Carry out one parsed command against the state store."""
     store = Store(state_path(args.state))
-    if args.command == "add":
+    if args.command == "verify-audit":
+        broken = store.verify_audit()
+        if broken is not None:
+            raise StoreError(f"the audit log is broken at row {broken.id}: {broken.reason}")
+        print("Audit log intact: every row follows the one before it")
+    elif args.command == "add":
         password = read_password(args.password_stdin)
         user = store.add_user(
             None, args.username, password, role=args.role, team=args.team, display_name=args.name

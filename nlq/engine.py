@@ -119,6 +119,12 @@ class Engine:
 
     def run(self, intent: Intent, question: str = "", sql: str | None = None) -> Reply:
         """Answer *intent*; *sql* is its SQL when the caller has already built it."""
+        from nlq.runner import time_budget
+
+        with time_budget(self.timeout_s):  # one limit for all the answer's statements
+            return self._run(intent, question, sql)
+
+    def _run(self, intent: Intent, question: str, sql: str | None) -> Reply:
         start = time.perf_counter()
         reply = Reply(
             question or intent.describe(self.data_as_of),
@@ -214,6 +220,7 @@ class Engine:
             (intent.bcus, set(v.bcus), "BCU"),
             (intent.venues, set(v.venues), "venue"),
             (intent.outcomes, set(v.outcomes), "outcome"),
+            (intent.streets, set(v.streets.values()), "street"),
         ]
         for values, known, what in checks:
             bad = [x for x in values if x not in known]

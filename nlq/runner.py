@@ -11,9 +11,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
@@ -28,6 +30,35 @@ class QueryFailed(RuntimeError):
 
 class QueryTimeout(QueryFailed):
     """The query ran past its time limit and was stopped."""
+
+
+# (deadline on time.monotonic(), seconds allowed) of the answer being computed in this thread.
+_budget: contextvars.ContextVar[tuple[float, float] | None] = contextvars.ContextVar("budget", default=None)
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Every statement run inside shares one time limit of ``seconds`` (an outer budget wins)."""
+    if _budget.get() is not None:
+        yield
+        return
+    token = _budget.set((time.monotonic() + seconds, seconds))
+    try:
+        yield
+    finally:
+        _budget.reset(token)
+
+
+def _time_left(timeout_s: float) -> float:
+    """The time this statement may take: its own limit, or less when the answer's budget is nearly spent."""
+    budget = _budget.get()
+    if budget is None:
+        return timeout_s
+    deadline, seconds = budget
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise QueryTimeout(f"the answer took longer than {seconds:g} s and was stopped")
+    return min(timeout_s, left)
 
 
 @dataclass(frozen=True)
@@ -50,11 +81,12 @@ def run_guarded(
 
     Raises `nlq.guard.GuardError` when the guard refuses, `QueryTimeout` when it runs
     too long and `QueryFailed` for any other database error. `params` fill `?` / `$name`
-    placeholders. Safe to call from several threads on one shared connection.
+    placeholders. Inside ``time_budget`` the statement also stops when the budget runs out.
+    Safe to call from several threads on one shared connection.
     """
     # One extra row tells a capped answer apart from one that fits exactly.
     checked = check_sql(sql, row_cap=row_cap + 1)
-    frame, elapsed_ms = _execute(con, checked, timeout_s=timeout_s, params=params)
+    frame, elapsed_ms = _execute(con, checked, timeout_s=_time_left(timeout_s), params=params)
     truncated = len(frame) > row_cap
     if truncated:
         frame = frame.iloc[:row_cap]

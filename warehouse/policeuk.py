@@ -39,6 +39,10 @@ COLUMNS = {
 }
 REQUIRED = ("Month", "Crime type")
 STREET_SUFFIX = "-street.csv"
+# Zip bombs: refuse an archive that unpacks to more than this, or a member packed tighter than
+# MAX_RATIO to one (police.uk CSV files pack about 10 to 1).
+MAX_EXTRACTED_BYTES = 20 << 30
+MAX_RATIO = 100
 
 
 # Generous bounds around the United Kingdom (Northern Ireland to Lowestoft, the Scillies to Shetland).
@@ -116,9 +120,15 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
+class _ZipBomb(ValueError):
+    """A zip over the size or compression-ratio limit."""
+
+
 def _extract(archive: Path, scratch: Path, add, problems: list[Reject]) -> None:
-    """Extract the street-level CSVs of one zip; an unreadable zip is reported and skipped whole."""
+    """Extract the street-level CSVs of one zip within the size and ratio limits; an unreadable
+    or oversized zip is reported and skipped whole."""
     extracted = []
+    budget = MAX_EXTRACTED_BYTES
     try:
         with zipfile.ZipFile(archive) as zf:
             for i, info in enumerate(zf.infolist()):
@@ -129,12 +139,22 @@ def _extract(archive: Path, scratch: Path, add, problems: list[Reject]) -> None:
                     or not name.lower().endswith(STREET_SUFFIX)
                 ):
                     continue
+                if info.file_size > MAX_RATIO * max(info.compress_size, 1024):
+                    raise _ZipBomb(f"{info.filename} is compressed too tightly to be a police.uk file")
                 target = scratch / f"{len(list(scratch.iterdir()))}-{i}" / name
                 target.parent.mkdir(parents=True)
                 with zf.open(info) as src, open(target, "wb") as dst:
                     while chunk := src.read(1 << 20):
+                        budget -= len(chunk)  # counted as unpacked: the sizes in the header may lie
+                        if budget < 0:
+                            raise _ZipBomb(
+                                f"it unpacks to too much data (over {MAX_EXTRACTED_BYTES:,} bytes)"
+                            )
                         dst.write(chunk)
                 extracted.append((target, f"{archive}!{info.filename}"))
+    except _ZipBomb as e:
+        problems.append(Reject(str(archive), 0, f"refused: {e}; skipped"))
+        return
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as e:
         reason = str(e) or type(e).__name__
         problems.append(Reject(str(archive), 0, f"not a readable zip file ({reason}): skipped"))

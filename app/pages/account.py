@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import dashboards_ui, services, session
+from app.sanitize import md_escape
 from app.store import StoreError
 
 S = st.session_state
@@ -19,7 +20,7 @@ def _change_password() -> None:
     try:
         S["user"] = services.get_store().change_password(user, old, new)
     except StoreError as exc:  # AuthError (wrong current password) and ValidationError (policy)
-        S["pw_message"] = ("error", str(exc))
+        S["pw_message"] = ("error", md_escape(exc))
         return
     for key in ("pw_old", "pw_new", "pw_again"):
         S[key] = ""
@@ -29,9 +30,9 @@ def _change_password() -> None:
 def main() -> None:
     user = session.require_user()
     st.title("My account")
-    team = f" · team (BCU) {user.team}" if user.team else ""
+    team = f" · team (BCU) {md_escape(user.team)}" if user.team else ""
     st.caption(
-        f"{user.display_name} · `{user.username}` · {session.ROLE_NAMES.get(user.role, user.role)}{team}"
+        f"{md_escape(user.display_name)} · `{user.username}` · {session.ROLE_NAMES.get(user.role, user.role)}{team}"
     )
     history, password = st.tabs(["My history", "Password"])
     with history:

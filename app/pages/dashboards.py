@@ -33,10 +33,10 @@ def _act(action, *args, **kwargs) -> bool:
     try:
         action(*args, **kwargs)
     except Conflict as exc:
-        _say("warning", str(exc))
+        _say("warning", render.md_escape(exc))
         return False
     except StoreError as exc:
-        _say("error", str(exc))
+        _say("error", render.md_escape(exc))
         return False
     return True
 
@@ -112,7 +112,7 @@ def _create() -> None:
     try:
         dashboard = services.get_store().create_dashboard(session.current_user(), title)
     except StoreError as exc:
-        _say("error", str(exc))
+        _say("error", render.md_escape(exc))
         return
     S["dash_new_title"] = ""
     _select(dashboard.id)
@@ -139,12 +139,12 @@ def _share(dashboard) -> None:
     role = S.get("dash_share_role", "viewer")
     store = services.get_store()
     if _act(store.share_dashboard, session.current_user(), dashboard.id, kind, principal, role):
-        _say("success", f"Shared with {principal} as {role}.")
+        _say("success", f"Shared with {render.md_escape(principal)} as {role}.")
 
 
 def _unshare(dashboard, kind: str, principal: str) -> None:
     if _act(services.get_store().unshare_dashboard, session.current_user(), dashboard.id, kind, principal):
-        _say("success", f"Stopped sharing with {principal}.")
+        _say("success", f"Stopped sharing with {render.md_escape(principal)}.")
 
 
 def _delete(dashboard) -> None:
@@ -312,7 +312,7 @@ def _tile(dashboard, pin, index: int, engine, filters: dict) -> list[str]:
         try:
             run = ui.run_pin(engine, pin, filters)
             if run.problem:
-                st.warning(run.problem)
+                st.warning(render.md_escape(run.problem))
                 return []
             if run.ignored:
                 names = " and ".join("area" if k == "area" else "period" for k in run.ignored)
@@ -399,7 +399,7 @@ def main() -> None:
             ids.append(wanted)
         except (Forbidden, NotFound) as exc:
             _audit_view(wanted, ok=False, reason=str(exc))
-            st.error(f"Can't open that dashboard: {exc}", icon=":material/lock:")
+            st.error(f"Can't open that dashboard: {render.md_escape(exc)}", icon=":material/lock:")
             wanted = None
     current_id = wanted if wanted in ids else (ids[0] if ids else None)
     _picker(dashboards, current_id)
@@ -413,7 +413,7 @@ def main() -> None:
     owner = (
         "yours"
         if dashboard.access == "owner"
-        else f"shared by {dashboard.owner} · you can {'edit' if dashboard.can_edit else 'view'}"
+        else f"shared by {render.md_escape(dashboard.owner)} · you can {'edit' if dashboard.can_edit else 'view'}"
     )
     st.subheader(render.md_escape(dashboard.title))
     count = len(dashboard.pins)

@@ -76,10 +76,10 @@ def _build(user, venue, day, start, end, radius, event_name, title) -> None:
         with st.spinner("Comparing past events with normal days…"):
             board = boards_ui.plan_board(user, venue, day, start, end, radius, event_name, title)
     except ValueError as exc:
-        st.warning(f"Can't plan this: {exc}.", icon=":material/event_busy:")
+        st.warning(f"Can't plan this: {render.md_escape(exc)}.", icon=":material/event_busy:")
         return
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(render.md_escape(exc))
         return
     except Exception:
         log.exception("planning failed")

@@ -3,13 +3,12 @@
 Usernames are case-insensitive (stored in lower case). Account management
 (add, disable, enable, reset, update, list) is for admins; pass ``actor=None``
 only from trusted code such as the ``python -m app.users`` CLI or seeding.
-Sign-in failures lock an account after 5 tries in 15 minutes (see app.auth).
+Sign-in failures lock an account after 5 tries in 15 minutes (see app.auth.take_attempt).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from zoneinfo import ZoneInfo
 
 from app import auth
 from app.store import validate
@@ -19,12 +18,12 @@ from app.store.db import from_text, to_text
 from app.store.errors import AuthError, Conflict, Forbidden, NotFound, ValidationError
 from app.store.models import User
 
-WRONG = "Wrong username or password"
-LONDON = ZoneInfo("Europe/London")
-
-
-def _locked_message(until) -> str:
-    return f"Account locked until {until.astimezone(LONDON):%H:%M} after too many failed sign-ins"
+# One answer for unknown, wrong and locked, so it cannot tell which usernames exist.
+DEMO_OFF = (
+    "Demo accounts are switched off because this warehouse is not the built-in synthetic data."
+    " An admin can re-enable one deliberately with: python -m app.users enable USERNAME"
+)
+WRONG = "Wrong username or password. After 5 failed tries, signing in is paused for 15 minutes."
 
 
 class AccountsMixin(AuditMixin):
@@ -67,8 +66,10 @@ class AccountsMixin(AuditMixin):
         role: str = "officer",
         team: str | None = None,
         display_name: str | None = None,
+        demo: bool = False,
     ) -> User:
-        """Create an account; Conflict (carrying the existing user) if the name is taken."""
+        """Create an account; Conflict (carrying the existing user) if the name is taken.
+        ``demo`` marks a demo account (published password, see ``disable_demo_accounts``)."""
         name = validate.username(username)
         auth.check_password(password)
         fields = {
@@ -84,9 +85,18 @@ class AccountsMixin(AuditMixin):
                 raise Conflict(f"A user called '{name}' already exists", current=user_from_row(existing))
             now = to_text(self.now())
             con.execute(
-                "INSERT INTO users (username, display_name, role, team, password_hash, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (name, fields["display_name"], fields["role"], fields["team"], password_hash, now, now),
+                "INSERT INTO users (username, display_name, role, team, password_hash, created_at, updated_at, demo)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    name,
+                    fields["display_name"],
+                    fields["role"],
+                    fields["team"],
+                    password_hash,
+                    now,
+                    now,
+                    int(demo),
+                ),
             )
             self._log_change(con, by, name, "add", {k: v for k, v in fields.items() if k != "display_name"})
             return user_from_row(self._user_row(con, name))
@@ -134,11 +144,25 @@ class AccountsMixin(AuditMixin):
             return self._set_user(con, by, row, "disable", disabled=1)
 
     def enable_user(self, actor: User | None, username: str) -> User:
-        """Let a disabled account sign in again; also clears a lockout."""
+        """Let a disabled account sign in again; also clears a lockout. Enabling a demo account
+        is deliberate: it stops being a demo account and stays enabled on real data."""
         with self._write() as con:
             by = self._require_admin(con, actor)
             row = self._user_row(con, username)
-            return self._set_user(con, by, row, "enable", disabled=0, failed_count=0, locked_until=None)
+            return self._set_user(
+                con, by, row, "enable", disabled=0, failed_count=0, locked_until=None, demo=0
+            )
+
+    def disable_demo_accounts(self) -> list[str]:
+        """Disable every enabled demo account (trusted code: when the warehouse is not the
+        synthetic one); return their usernames."""
+        with self._write() as con:
+            rows = con.execute(
+                "SELECT * FROM users WHERE demo = 1 AND disabled = 0 ORDER BY username"
+            ).fetchall()
+            for row in rows:
+                self._set_user(con, None, row, "disable_demo", disabled=1)
+            return [row["username"] for row in rows]
 
     def reset_password(self, actor: User | None, username: str, new_password: str) -> User:
         """Set a new password (admins); also clears a lockout."""
@@ -166,9 +190,14 @@ class AccountsMixin(AuditMixin):
     # -- signing in ------------------------------------------------------------
 
     def authenticate(self, username: str, password: str) -> User:
-        """The user, if the password is right and the account usable; otherwise AuthError
-        ("Wrong username or password", "Account locked until HH:MM ...", "Account disabled").
-        Every attempt is audited, except on a read-only store, which still lets people in."""
+        """The user, if the password is right and the account usable; otherwise AuthError.
+
+        Unknown, wrong and locked all get the same message (``WRONG``), so the answer does not
+        tell which usernames exist; "Account disabled" comes only with the right password.
+        The attempt is counted as a failure, in one write transaction, before the slow password
+        check, and the lock is checked again after it. Every attempt is audited, except on a
+        read-only store, which still lets people in.
+        """
         if self.read_only:
             return self._authenticate_read_only(username, password)
         now = self.now()
@@ -176,30 +205,24 @@ class AccountsMixin(AuditMixin):
             name = validate.username(username)
         except ValidationError:
             name = None
-        with self._read() as con:
-            row = con.execute("SELECT * FROM users WHERE username = ?", (name,)).fetchone() if name else None
+        row = self._take_attempt(name, now)
         if row is None:
             auth.burn_time(password if isinstance(password, str) else "")
-            self._sign_in_failed(name, "unknown_user")
             raise AuthError(WRONG)
-        locked_until = from_text(row["locked_until"])
-        if locked_until and now < locked_until:
-            self._sign_in_failed(name, "locked")
-            raise AuthError(_locked_message(locked_until))
         good = auth.verify_password(password, row["password_hash"])  # slow: outside the write lock
+        upgraded = auth.hash_password(password) if good and auth.needs_rehash(row["password_hash"]) else None
         with self._write() as con:
-            row = self._user_row(con, name)
+            fresh = self._user_row(con, name)
+            locked_until = from_text(fresh["locked_until"])
             if not good:
-                count, since, locked = auth.register_failure(
-                    row["failed_count"], from_text(row["failed_since"]), now
-                )
-                con.execute(
-                    "UPDATE users SET failed_count = ?, failed_since = ?, locked_until = ? WHERE username = ?",
-                    (count, since and to_text(since), locked and to_text(locked), name),
-                )
-                reason = "wrong_password_locked" if locked else "wrong_password"
+                reason = "wrong_password"
+                if fresh["failed_count"] >= auth.MAX_FAILURES and not (locked_until and now < locked_until):
+                    self._lock(con, name, now)
+                    reason = "wrong_password_locked"
                 write_audit(con, now, name, "sign_in_failed", "user", name, {"reason": reason}, ok=False)
-            elif row["disabled"]:
+            elif locked_until and now < locked_until:
+                write_audit(con, now, name, "sign_in_failed", "user", name, {"reason": "locked"}, ok=False)
+            elif fresh["disabled"]:
                 write_audit(con, now, name, "sign_in_failed", "user", name, {"reason": "disabled"}, ok=False)
             else:
                 con.execute(
@@ -207,11 +230,15 @@ class AccountsMixin(AuditMixin):
                     " WHERE username = ?",
                     (name,),
                 )
+                if upgraded and fresh["password_hash"] == row["password_hash"]:
+                    con.execute("UPDATE users SET password_hash = ? WHERE username = ?", (upgraded, name))
                 write_audit(con, now, name, "sign_in", "user", name)
                 return user_from_row(self._user_row(con, name))
-        if not good:
-            raise AuthError(_locked_message(locked) if locked else WRONG)
-        raise AuthError("Account disabled: ask an admin to enable it")
+        if good and fresh["disabled"] and not (locked_until and now < locked_until):
+            if fresh["demo"]:
+                raise AuthError(DEMO_OFF)
+            raise AuthError("Account disabled: ask an admin to enable it")
+        raise AuthError(WRONG)
 
     def _authenticate_read_only(self, username: str, password: str) -> User:
         """Sign-in with nothing written: no failure count, no audit row (the store cannot take them)."""
@@ -226,7 +253,8 @@ class AccountsMixin(AuditMixin):
             raise AuthError(WRONG)
         locked_until = from_text(row["locked_until"])
         if locked_until and self.now() < locked_until:
-            raise AuthError(_locked_message(locked_until))
+            auth.burn_time(password if isinstance(password, str) else "")
+            raise AuthError(WRONG)
         if not auth.verify_password(password, row["password_hash"]):
             raise AuthError(WRONG)
         if row["disabled"]:
@@ -234,6 +262,38 @@ class AccountsMixin(AuditMixin):
         return user_from_row(row)
 
     # -- helpers ---------------------------------------------------------------
+
+    def _take_attempt(self, name: str | None, now) -> sqlite3.Row | None:
+        """Count this attempt as a failure (or refuse it) before the password is checked.
+        Returns the user's row, or None (audited) for an unknown or locked account."""
+        with self._write() as con:
+            row = con.execute("SELECT * FROM users WHERE username = ?", (name,)).fetchone() if name else None
+            if row is None:
+                write_audit(
+                    con, now, name, "sign_in_failed", "user", name, {"reason": "unknown_user"}, ok=False
+                )
+                return None
+            locked_until = from_text(row["locked_until"])
+            taken = None
+            if not (locked_until and now < locked_until):
+                taken = auth.take_attempt(row["failed_count"], from_text(row["failed_since"]), now)
+                if taken is None:
+                    self._lock(con, name, now)
+            if taken is None:
+                write_audit(con, now, name, "sign_in_failed", "user", name, {"reason": "locked"}, ok=False)
+                return None
+            count, since = taken
+            con.execute(
+                "UPDATE users SET failed_count = ?, failed_since = ? WHERE username = ?",
+                (count, to_text(since), name),
+            )
+            return row
+
+    def _lock(self, con: sqlite3.Connection, name: str, now) -> None:
+        con.execute(
+            "UPDATE users SET failed_count = 0, failed_since = NULL, locked_until = ? WHERE username = ?",
+            (to_text(now + auth.LOCK_DURATION), name),
+        )
 
     def _sign_in_failed(self, name: str | None, reason: str) -> None:
         with self._write() as con:

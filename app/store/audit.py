@@ -1,6 +1,9 @@
 """The append-only audit log: who did what, when, and whether it worked.
 
-Rows are only ever inserted; triggers in the schema abort any UPDATE or DELETE.
+Rows are only ever inserted; triggers in the schema abort any UPDATE, DELETE or an INSERT
+over an existing id (INSERT OR REPLACE). Each row also stores a hash of the previous row's
+hash and its own content, so a row changed behind the triggers' back (with the file and
+``DROP TRIGGER``) is found by ``Store.verify_audit`` / ``python -m app.users verify-audit``.
 Store methods that change boards, dashboards or accounts write their row in the
 same transaction as the change. The app logs the rest with ``Store.audit``
 (questions, exports, downloads, views).
@@ -11,13 +14,14 @@ their own. The store enforces this.
 
 from __future__ import annotations
 
-import csv
-import io
+import hashlib
 import json
 import sqlite3
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from app.sanitize import csv_text
 from app.store.access import load_actor
 from app.store.db import Database, from_text, to_text
 from app.store.errors import Forbidden, ValidationError
@@ -50,6 +54,42 @@ MAX_LIMIT = 100_000
 CSV_COLUMNS = ("id", "at", "username", "action", "target_kind", "target_id", "ok", "detail")
 
 
+HASHED = ("id", "at", "username", "action", "target_kind", "target_id", "detail", "ok")
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    """The first audit row whose hash chain does not hold, and why."""
+
+    id: int
+    reason: str
+
+
+def chain_hash(prev_hash: str, row) -> str:
+    """The hash of an audit row: SHA-256 of the previous row's hash and this row's columns."""
+    content = json.dumps([row[k] for k in HASHED], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{prev_hash}\n{content}".encode()).hexdigest()
+
+
+def verify_chain(con: sqlite3.Connection) -> BrokenLink | None:
+    """Walk the audit log in id order; the first broken link, or None when it is intact."""
+    previous = ""
+    last_id = 0
+    for row in con.execute("SELECT * FROM audit_log ORDER BY id"):
+        last_id = row["id"]
+        if row["prev_hash"] != previous:
+            return BrokenLink(
+                row["id"], "it does not follow the previous row (a row was removed or re-ordered)"
+            )
+        if row["row_hash"] != chain_hash(previous, row):
+            return BrokenLink(row["id"], "its content was changed after it was written")
+        previous = row["row_hash"]
+    seq = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
+    if seq and seq[0] > last_id:
+        return BrokenLink(last_id + 1, "rows at the end of the log were removed")
+    return None
+
+
 def write_audit(
     con: sqlite3.Connection,
     at: datetime,
@@ -67,12 +107,26 @@ def write_audit(
         raise ValidationError("Audit detail must be a dictionary")
     # default=str: the app may log dates, decimals or paths; the audit must not fail on them.
     encoded = json.dumps(detail or {}, ensure_ascii=False, default=str, sort_keys=True)
-    cursor = con.execute(
-        "INSERT INTO audit_log (at, username, action, target_kind, target_id, detail, ok)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (to_text(at), username, action, target_kind, target_id, encoded, int(bool(ok))),
+    # Callers hold the write lock (BEGIN IMMEDIATE), so the last row cannot change under us.
+    last = con.execute("SELECT id, row_hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    seq = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
+    row = {
+        "id": max(last[0] if last else 0, seq[0] if seq else 0) + 1,
+        "at": to_text(at),
+        "username": username,
+        "action": action,
+        "target_kind": target_kind,
+        "target_id": target_id,
+        "detail": encoded,
+        "ok": int(bool(ok)),
+    }
+    prev_hash = last[1] if last else ""
+    con.execute(
+        "INSERT INTO audit_log (id, at, username, action, target_kind, target_id, detail, ok, prev_hash, row_hash)"
+        " VALUES (:id, :at, :username, :action, :target_kind, :target_id, :detail, :ok, :prev_hash, :row_hash)",
+        {**row, "prev_hash": prev_hash or "", "row_hash": chain_hash(prev_hash or "", row)},
     )
-    return cursor.lastrowid
+    return row["id"]
 
 
 def _entry(row: sqlite3.Row) -> AuditEntry:
@@ -100,13 +154,6 @@ def _moment(value: date | datetime | None, end_of_day: bool = False) -> str | No
     raise ValidationError("Dates must be dates or datetimes")
 
 
-def _safe_cell(value: Any) -> Any:
-    # Spreadsheets run cells that start like a formula; audit text is typed by users.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 class AuditMixin(Database):
     def audit(
         self,
@@ -124,6 +171,11 @@ class AuditMixin(Database):
             raise TypeError("actor must be a User")
         with self._write() as con:
             return write_audit(con, self.now(), actor.username, action, target_kind, target_id, detail, ok)
+
+    def verify_audit(self) -> BrokenLink | None:
+        """Check the audit log's hash chain: the first broken link, or None when intact."""
+        with self._read() as con:
+            return verify_chain(con)
 
     def search_audit(
         self,
@@ -160,15 +212,12 @@ class AuditMixin(Database):
             filters = {"username": username, "action": action, "since": since, "until": until, "text": text}
             detail = {"what": "audit_log", "rows": len(entries), "filters": filters}
             write_audit(con, self.now(), actor.username, "export", "audit_log", None, detail)
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(CSV_COLUMNS)
-        for e in entries:
-            row = (e.id, to_text(e.at), e.username, e.action, e.target_kind, e.target_id, int(e.ok))
-            writer.writerow(
-                [_safe_cell(v) for v in row] + [_safe_cell(json.dumps(e.detail, ensure_ascii=False))]
-            )
-        return out.getvalue()
+        rows = [
+            (e.id, to_text(e.at), e.username, e.action, e.target_kind, e.target_id, int(e.ok))
+            + (json.dumps(e.detail, ensure_ascii=False),)
+            for e in entries
+        ]
+        return csv_text([CSV_COLUMNS, *rows])
 
     def _search(self, con, actor, username, action, since, until, text, limit) -> list[AuditEntry]:
         if not actor.sees_all_audit:

@@ -6,13 +6,16 @@ The file is in WAL mode, so readers never wait for the writer. Reads run in one
 (deferred) transaction for a consistent snapshot; writes start with
 ``BEGIN IMMEDIATE`` so two writers queue on the lock instead of failing halfway.
 
-Migrations are ``migrations/NNNN_name.sql``, applied in order, each in its own
-transaction, and recorded in ``schema_migrations``.
+Migrations are ``migrations/NNNN_name.sql`` (statements) or ``NNNN_name.py`` (an
+``upgrade(con)`` function, for steps SQL cannot do, such as hashing), applied in order,
+each in its own transaction, and recorded in ``schema_migrations``.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -100,10 +103,23 @@ def use_wal(con: sqlite3.Connection) -> None:
 
 def migrations() -> list[tuple[int, str, Path]]:
     """(version, name, path) of every migration file, in order."""
-    found = []
-    for path in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql")):
-        found.append((int(path.name[:4]), path.stem, path))
-    return found
+    paths = [
+        *MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql"),
+        *MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py"),
+    ]
+    return sorted((int(path.name[:4]), path.stem, path) for path in paths)
+
+
+def _apply(con: sqlite3.Connection, path: Path) -> None:
+    """Run one migration file inside the caller's transaction."""
+    if path.suffix == ".py":
+        spec = importlib.util.spec_from_file_location(f"app_store_migration_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.upgrade(con)
+        return
+    for statement in split_statements(path.read_text(encoding="utf-8")):
+        con.execute(statement)
 
 
 def split_statements(script: str) -> list[str]:
@@ -148,8 +164,7 @@ def migrate(con: sqlite3.Connection, now: datetime, upto: int | None = None) -> 
             # Another process may have applied it while we waited for the lock.
             done = con.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (version,)).fetchone()
             if not done:
-                for statement in split_statements(path.read_text(encoding="utf-8")):
-                    con.execute(statement)
+                _apply(con, path)
                 con.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                     (version, name, to_text(now)),
@@ -171,6 +186,15 @@ def _probe_write(con: sqlite3.Connection) -> None:
         con.execute("ROLLBACK")
 
 
+def _create_private(path: Path) -> None:
+    """Create the file readable and writable by its owner only (0600); SQLite gives its
+    -wal and -shm files the same mode."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+
+
 class Database:
     """Owns the file path and the clock; gives read and write transactions.
 
@@ -184,6 +208,7 @@ class Database:
         self.read_only = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(self.path)
             con = connect(self.path)
             try:
                 use_wal(con)

@@ -227,3 +227,10 @@ def test_pin_control_pins_an_answer(env, store, engine):
     assert at.selectbox(key="ask-pin-target").value == dashboard.id  # the next pin goes there too
     at.button(key="ask-pin-go").click().run()
     assert len(store.list_dashboards(user)) == 1 and len(store.list_dashboards(user)[0].pins) == 2
+
+
+def test_a_dashboard_id_from_the_url_is_shown_literally(env, store):
+    at = signed_in("officer", "dashboards", dashboard="[Click here](https://evil.example)")
+    shown = " ".join(e.value for e in at.error)
+    assert "Can't open that dashboard" in shown
+    assert "](https://" not in shown and "\\[Click here\\]" in shown

@@ -50,9 +50,10 @@ def test_lockout_message_after_repeated_failures(env, store):
     at = new_app().run()
     for _ in range(5):
         sign_in(at, "sergeant", "wrong-password")
-    assert "Account locked until" in at.error[0].value
+    assert "paused for 15 minutes" in at.error[0].value
     sign_in(at, "sergeant")  # even the right password waits out the lock
-    assert "Account locked until" in at.error[0].value and at.title[0].value == "Utility Belt"
+    assert "paused for 15 minutes" in at.error[0].value and at.title[0].value == "Utility Belt"
+    assert store.get_user("sergeant").locked_until is not None
 
 
 def test_sign_in_shows_who_and_sign_out_forgets(env, store):
@@ -111,11 +112,23 @@ def test_require_user_stops_a_page_when_signed_out(env):
     assert at.text_input(key="signin_username") and "secret" not in [m.value for m in at.markdown]
 
 
-def test_sso_maps_email_to_local_account():
-    assert session.sso_username("J.Smith@met.police.uk") == "j.smith"
-    assert session.sso_username("j.smith@met.police.uk", ["met.police.uk"]) == "j.smith"
-    assert session.sso_username("j.smith@evil.example", ["met.police.uk"]) is None
-    assert session.sso_username("not-an-email") is None
+def test_sso_maps_a_verified_allowed_identity_by_the_configured_claim():
+    from app.auth import sso_username
+
+    domains, claim = ["met.police.uk"], "employee_id"
+    good = {"email": "J.Smith@met.police.uk", "email_verified": True, "employee_id": "JS1234"}
+    assert sso_username(good, domains, claim) == "js1234"
+    # The red team's case: a free-mail address whose local part is a local admin's name.
+    gmail = {"email": "admin@gmail.com", "email_verified": True, "preferred_username": "admin"}
+    assert sso_username(gmail, domains, "preferred_username") is None
+    assert sso_username({**good, "email_verified": False}, domains, claim) is None
+    assert sso_username({**good, "email_verified": "false"}, domains, claim) is None
+    assert sso_username({k: v for k, v in good.items() if k != "email_verified"}, domains, claim) is None
+    assert sso_username(good, [], claim) is None  # SSO on without an allow-list: nobody
+    assert sso_username(good, domains, None) is None  # no claim configured: nobody
+    assert sso_username(good, domains, "email") is None  # an address is not a username
+    assert sso_username({**good, "employee_id": None}, domains, claim) is None
+    assert sso_username({**good, "email": "not-an-email"}, domains, claim) is None
 
 
 def test_no_sso_button_without_auth_secrets(env):
@@ -130,19 +143,42 @@ def test_sso_button_when_configured(env, monkeypatch):
     assert at.button(key="signin_sso").label == "Sign in with SSO"
 
 
+def _sso(monkeypatch, email, username, verified=True):
+    claims = {"email": email, "email_verified": verified, "sub": "x1", "employee_id": username}
+    monkeypatch.setattr(session, "_sso_claims", lambda: claims)
+    monkeypatch.setattr(session, "_sso_settings", lambda: (["met.police.uk"], "employee_id"))
+
+
 def test_sso_identity_signs_in_the_matching_local_account(env, store, monkeypatch):
-    monkeypatch.setattr(session, "_sso_user_email", lambda: "supervisor@met.police.uk")
+    _sso(monkeypatch, "Jane.Doe@met.police.uk", "supervisor")
     at = new_app().run()
     assert not at.exception and at.title[0].value == "Ask about crime in London"
     entry = store.search_audit(store.get_user("supervisor"), username="supervisor", action="sign_in")[0]
-    assert entry.detail == {"method": "sso", "email": "supervisor@met.police.uk"}
+    assert entry.detail == {"method": "sso", "email": "jane.doe@met.police.uk", "claim": "employee_id"}
+
+
+def test_sso_identity_with_an_unverified_email_is_refused(env, store, monkeypatch):
+    _sso(monkeypatch, "supervisor@met.police.uk", "supervisor", verified=False)
+    at = new_app().run()
+    assert at.title[0].value == "Utility Belt" and "has no usable" in at.error[0].value
+    failed = store.search_audit(store.get_user("admin"), action="sign_in_failed")
+    assert [e.detail["reason"] for e in failed] == ["sso_not_allowed"]
 
 
 def test_sso_identity_without_a_local_account_is_refused_and_audited(env, store, monkeypatch):
-    monkeypatch.setattr(session, "_sso_user_email", lambda: "stranger@met.police.uk")
+    _sso(monkeypatch, "stranger@met.police.uk", "stranger")
     at = new_app().run()
     assert at.title[0].value == "Utility Belt"
     assert "has no usable Utility Belt account" in at.error[0].value
     at.run()  # not audited again on every rerun
     failed = store.search_audit(store.get_user("admin"), action="sign_in_failed")
     assert [e.detail["reason"] for e in failed] == ["sso_no_account"]
+
+
+def test_demo_accounts_are_switched_off_when_the_data_is_real(env, store, monkeypatch):
+    monkeypatch.setattr(services, "get_facts", lambda: services.Facts(build_info={"source": "police.uk"}))
+    at = new_app().run()
+    assert any("Demo accounts are switched off" in c.value for c in at.caption)
+    sign_in(at, "admin")
+    assert "Demo accounts are switched off" in at.error[0].value
+    assert at.title[0].value == "Utility Belt" and store.get_user("admin").disabled

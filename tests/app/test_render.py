@@ -89,3 +89,33 @@ def test_footer_text():
 
     text = render.footer_text(reply, date(2025, 12, 1), False)
     assert text == "Looked at 12,345 records · 1.50 s · data as of December 2025"
+
+
+def test_answer_csv_neutralises_spreadsheet_formulas():
+    def script():
+        import pandas as pd
+        import streamlit as st
+
+        from app import render
+        from tests.app import fakes
+
+        real = st.download_button
+
+        def spy(label, data=None, **kw):
+            st.session_state.setdefault("csv", []).append(data)
+            return real(label, data=data, **kw)
+
+        st.download_button = spy
+        try:
+            frame = pd.DataFrame(
+                {"location": ["=cmd|' /C calc'!A0", "@SUM(A1)", "On or near Strand"], "n": [-1, 2, 3]}
+            )
+            render.render_reply(fakes.FakeReply("q", fakes.FakeIntent(), frame, "bar"), key="hostile")
+        finally:
+            st.download_button = real
+
+    at = AppTest.from_function(script, default_timeout=30).run()
+    assert not at.exception
+    text = at.session_state["csv"][0].decode()
+    assert "'=cmd|' /C calc'!A0" in text and "'@SUM(A1)" in text
+    assert "\n=" not in text and "\n@" not in text and ",-1\n" in text  # numbers stay numbers

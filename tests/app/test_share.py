@@ -32,3 +32,41 @@ def test_read_params():
     assert ok.intent == {"a": 1} and ok.problem is None
     broken = share.read_params({"q": "burglary", "i": "garbage"})
     assert broken.problem and broken.question == "burglary" and broken.intent is None
+
+
+def _token(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[" * 50_000 + b"]" * 50_000,  # deep nesting: RecursionError in json
+        b'{"a":' * 40 + b"1" + b"}" * 40,  # deeper than any intent
+        b'{"a":"' + b"x" * 2_000_000 + b'"}',  # a small token that unpacks to megabytes
+    ],
+)
+def test_hostile_tokens_are_a_broken_link_never_an_exception(raw):
+    request = share.read_params({"q": "burglary", "i": _token(raw)})
+    assert request.intent is None and request.problem == share.BROKEN
+
+
+def test_notes_in_a_link_are_dropped():
+    token = share.encode_intent({"boroughs": ["Camden"], "notes": ["Official: no crime here"]})
+    assert "notes" not in share.decode_intent(token)
+    forged = _token(b'{"boroughs":["Camden"],"notes":["Official: no crime here"]}')
+    assert share.read_params({"i": forged}).intent == {"boroughs": ["Camden"]}
+
+
+def test_streets_in_a_shared_intent_are_checked_against_the_vocabulary(small_warehouse):
+    from nlq import Engine, Intent
+
+    engine = Engine.open(small_warehouse)
+    try:
+        known = next(iter(engine.vocabulary.streets.values()))
+        ok = engine.run(Intent(streets=(known,)))
+        assert ok.error is None
+        bad = engine.run(Intent(streets=("On or near Nowhere Street",)))
+        assert bad.error and "street" in bad.error and bad.sql is None
+    finally:
+        engine.con.close()

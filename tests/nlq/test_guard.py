@@ -159,3 +159,29 @@ def test_known_tables_match_the_contract():
 def test_bad_row_cap_is_refused():
     with pytest.raises(GuardError):
         check_sql("SELECT 1", row_cap=0)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT list_sum(range(300000000))",
+        "SELECT length(repeat('x', 3000000000))",
+        "SELECT sleep_ms(100000)",
+        "SELECT pg_sleep(100)",
+        "SELECT count(*) FROM crimes WHERE length(generate_series(1, 1000000000)) > 0",
+        "SELECT lpad('x', 300000000, 'y')",
+        "SELECT rpad(location, 1000000000, 'y') FROM crimes",
+        "SELECT list_resize([1], 1000000000)",
+        "SELECT array_resize([1], 1000000000)",
+        "SELECT unnest(generate_subscripts([1, 2], 1))",
+    ],
+)
+def test_generators_and_sleeps_are_refused(sql):
+    with pytest.raises(GuardError, match="not allowed"):
+        check_sql(sql)
+
+
+def test_a_short_series_of_literals_is_allowed():
+    assert "GENERATE_SERIES" in check_sql("SELECT UNNEST(GENERATE_SERIES(-8, 8)) AS k").upper()
+    with pytest.raises(GuardError, match="not allowed"):
+        check_sql("SELECT UNNEST(GENERATE_SERIES(-8, 80000000)) AS k")

@@ -3,6 +3,8 @@
 import threading
 import time
 
+import duckdb
+import pandas as pd
 import pytest
 
 from nlq.guard import GuardError
@@ -91,3 +93,35 @@ def test_file_access_is_off_on_the_connection(con):
 def test_sql_errors_are_plain_failures(con):
     with pytest.raises(QueryFailed, match="could not run"):
         run_guarded(con, "SELECT no_such_column FROM crimes")
+
+
+def test_the_connection_has_memory_and_thread_limits_it_cannot_change(con):
+    from warehouse.connect import MEMORY_LIMIT, THREADS
+
+    threads, memory = con.execute(
+        "SELECT current_setting('threads'), current_setting('memory_limit')"
+    ).fetchone()
+    assert int(threads) == THREADS and memory != con.execute("SELECT '0'").fetchone()[0]
+    assert MEMORY_LIMIT and int(con.execute("SELECT current_setting('max_execution_time')").fetchone()[0]) > 0
+    for setting in ("SET memory_limit = '100GB'", "SET threads = 64", "SET max_execution_time = 0"):
+        with pytest.raises(duckdb.Error, match="locked"):
+            con.cursor().execute(setting)
+
+
+def test_one_time_limit_covers_every_statement_of_an_answer(engine, monkeypatch):
+    from nlq import runner
+
+    per_statement = 0.3
+
+    def slow_execute(con, sql, *, timeout_s, params=None):
+        time.sleep(min(per_statement, timeout_s))
+        if timeout_s < per_statement:
+            raise runner.QueryTimeout("stopped")
+        return pd.DataFrame({"crimes": [1]}), per_statement * 1000
+
+    monkeypatch.setattr(runner, "_execute", slow_execute)
+    monkeypatch.setattr(engine, "timeout_s", 0.4)
+    start = time.perf_counter()
+    reply = engine.ask("burglary in Camden last month")  # the number, then the previous month's
+    assert reply.frame is not None
+    assert time.perf_counter() - start < 0.55

@@ -46,7 +46,7 @@ def wheel(tmp_path_factory) -> Path:
 def test_the_wheel_holds_the_schema_migrations_and_seeds(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "warehouse/schema.sql" in names
-    for migration in (ROOT / "app" / "store" / "migrations").glob("*.sql"):
+    for migration in sorted((ROOT / "app" / "store" / "migrations").glob("[0-9]*_*.*")):
         assert f"app/store/migrations/{migration.name}" in names
     for seed in (ROOT / "seeds").iterdir():
         assert f"warehouse/seeds/{seed.name}" in names

@@ -13,7 +13,7 @@ from app.store import Store, User
 
 @pytest.fixture(autouse=True)
 def cheap_hashing(monkeypatch):
-    # The real cost (n=2**14) is checked in test_store_accounts; tests add many users.
+    # The real cost (n=2**17) is checked in test_store_accounts; tests add many users.
     monkeypatch.setattr(auth, "SCRYPT_N", 2**10)
 
 

@@ -124,3 +124,51 @@ def test_disabled_users_cannot_read_the_audit(store, people):
     store.disable_user(people.admin, "supervisor")
     with pytest.raises(Forbidden, match="disabled"):
         store.search_audit(people.supervisor)
+
+
+def _raw(store) -> sqlite3.Connection:
+    return sqlite3.connect(store.path, isolation_level=None)
+
+
+def test_insert_or_replace_cannot_rewrite_a_row(store, people):
+    row_id = store.audit(people.officer, "question", detail=QUESTION)
+    con = _raw(store)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        con.execute(
+            "INSERT OR REPLACE INTO audit_log (id, at, username, action, detail, ok)"
+            " VALUES (?, '2025-01-01', 'officer', 'question', '{}', 1)",
+            (row_id,),
+        )
+    assert store.search_audit(people.officer, action="question")[0].detail == QUESTION
+
+
+def test_hash_chain_finds_the_first_tampered_row(store, people):
+    ids = [store.audit(people.officer, "question", detail={"n": n}) for n in range(5)]
+    assert store.verify_audit() is None
+    con = _raw(store)
+    con.execute("DROP TRIGGER audit_log_append_only_update")  # what an attacker with the file can do
+    con.execute("UPDATE audit_log SET detail = '{\"n\": 99}' WHERE id = ?", (ids[2],))
+    broken = store.verify_audit()
+    assert broken is not None and broken.id == ids[2] and "changed" in broken.reason
+
+
+def test_hash_chain_finds_a_deleted_row(store, people):
+    ids = [store.audit(people.officer, "question", detail={"n": n}) for n in range(4)]
+    con = _raw(store)
+    con.execute("DROP TRIGGER audit_log_append_only_delete")
+    con.execute("DELETE FROM audit_log WHERE id = ?", (ids[1],))
+    broken = store.verify_audit()
+    assert broken is not None and broken.id == ids[2] and "previous" in broken.reason
+
+
+def test_verify_audit_command(store, people, monkeypatch, capsys):
+    from app.users import main
+
+    store.audit(people.officer, "question", detail=QUESTION)
+    assert main(["--state", str(store.path), "verify-audit"]) == 0
+    assert "intact" in capsys.readouterr().out
+    con = _raw(store)
+    con.execute("DROP TRIGGER audit_log_append_only_update")
+    con.execute("UPDATE audit_log SET username = 'someone' WHERE action = 'question'")
+    assert main(["--state", str(store.path), "verify-audit"]) == 1
+    assert re.search(r"broken at row \d+", capsys.readouterr().err)

@@ -138,3 +138,67 @@ def test_split_statements_keeps_trigger_bodies_whole():
     statements = split_statements(script)
     assert len(statements) == 2
     assert statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")
+
+
+def test_state_file_is_private_to_its_owner(tmp_path):
+    import stat
+
+    from app.store import Store
+
+    path = tmp_path / "private" / "state.sqlite"
+    Store(path)
+    for p in (path, path.with_name(path.name + "-wal")):
+        if p.exists():
+            assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
+
+
+def test_streamlit_secrets_are_ignored_by_git():
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(["git", "check-ignore", "-q", ".streamlit/secrets.toml"], cwd=root)
+    assert done.returncode == 0, ".streamlit/secrets.toml must be in .gitignore"
+
+
+def test_upgrade_chains_the_audit_rows_already_there(tmp_path):
+    path = tmp_path / "state.sqlite"
+    con = connect(path)
+    migrate(con, NOW, upto=2)
+    t = NOW.isoformat(timespec="microseconds")
+    for action in ("sign_in", "question", "sign_out"):
+        con.execute("INSERT INTO audit_log (at, username, action) VALUES (?, 'boss', ?)", (t, action))
+    con.close()
+    store = Store(path)
+    assert store.verify_audit() is None
+    store._sign_in_failed("boss", "test")
+    assert store.verify_audit() is None
+
+
+def test_upgrade_marks_the_demo_accounts_already_there(tmp_path):
+    from app import auth
+
+    path = tmp_path / "state.sqlite"
+    con = connect(path)
+    migrate(con, NOW, upto=3)
+    t = NOW.isoformat(timespec="microseconds")
+    for name, _pw, role, team, display in auth.DEMO_ACCOUNTS:
+        con.execute(
+            "INSERT INTO users (username, display_name, role, team, password_hash, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, 'x', ?, ?)",
+            (name, display, role, team, t, t),
+        )
+    con.execute(
+        "INSERT INTO users (username, display_name, role, password_hash, created_at, updated_at)"
+        " VALUES ('jsmith', 'J Smith', 'officer', 'x', ?, ?)",
+        (t, t),
+    )
+    con.close()
+    store = Store(path)
+    assert sorted(auth.apply_demo_policy(store, synthetic=False)) == [
+        "admin",
+        "officer",
+        "sergeant",
+        "supervisor",
+    ]
+    assert not store.get_user("jsmith").disabled

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import zipfile
 from collections import Counter
@@ -253,3 +254,23 @@ def test_a_truncated_line_gives_one_plain_message(tmp_path):
     assert len(report.rejects) == 2
     for r in report.rejects:
         assert r.line == 4 and ";" not in r.error and "truncated" in r.error
+
+
+def test_zip_bombs_are_refused(tmp_path, monkeypatch):
+    from warehouse import policeuk
+
+    monkeypatch.setattr(policeuk, "MAX_EXTRACTED_BYTES", 4 << 20)
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("2024-01/2024-01-metropolitan-street.csv", HEADER + "\n" + os.urandom(3 << 20).hex())
+    found, problems = policeuk.collect([bomb], tmp_path)
+    assert found == {} and [(Path(r.file).name, "too much" in r.error) for r in problems] == [
+        ("bomb.zip", True)
+    ]
+    ratio = tmp_path / "ratio.zip"
+    with zipfile.ZipFile(ratio, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("2024-01/2024-01-metropolitan-street.csv", HEADER + "\n" + "0" * (2 << 20))
+    found, problems = policeuk.collect([ratio], tmp_path)
+    assert found == {} and [(Path(r.file).name, "compressed" in r.error) for r in problems] == [
+        ("ratio.zip", True)
+    ]
