@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from zoneinfo import ZoneInfo
 
-from app import auth
+from app.store import passwords as auth
 from app.store import validate
 from app.store.access import load_actor, user_from_row
 from app.store.audit import SYSTEM, AuditMixin, write_audit

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from app import auth
-from app.store import AuthError, Conflict, Forbidden, NotFound, ValidationError
+from app.store import AuthError, Conflict, Forbidden, NotFound, ValidationError, passwords
 
 
 def test_password_hash_uses_scrypt_with_salt_and_params(monkeypatch):
     monkeypatch.setattr(auth, "SCRYPT_N", 2**14)
+    monkeypatch.setattr(passwords, "SCRYPT_N", 2**14)
     first, second = auth.hash_password("hunter2hunter2"), auth.hash_password("hunter2hunter2")
     assert first != second  # per-user random salt
     scheme, n, r, p, _salt, _digest = first.split("$")
