@@ -188,6 +188,49 @@ def run_pin(engine, pin, filters: dict | None) -> TileRun:
     return TileRun(engine.run(intent, question=pin.question), ignored)
 
 
+def period_label(key: str | None, anchor: dt.date) -> str | None:
+    """'last 3 months (Oct–Dec 2025)' for a dashboard period filter, or None."""
+    dates = period_dates(key, anchor)
+    if not dates:
+        return None
+    first, last = dates
+    span = (
+        f"{first:%b %Y}"
+        if first == last
+        else (f"{first:%b}–{last:%b %Y}" if first.year == last.year else f"{first:%b %Y} – {last:%b %Y}")
+    )
+    return f"{PERIODS[key].lower()} ({span})"
+
+
+def tile_heading(pin, run: TileRun, filters: dict | None, vocabulary) -> tuple[str, str, str]:
+    """(title, subtitle, period) of a dashboard tile. Under a filter the title says what is shown
+    ("Robbery · Harrow · last 3 months (Oct–Dec 2025)") and the pinned title and question become
+    the subtitle; the period is always stated, even when the question named none."""
+    from app.periods import period_text
+
+    filters = filters or {}
+    intent = getattr(run.reply, "intent", None)
+    period = period_text(intent, vocabulary) if intent is not None else ""
+    applied = []
+    area = area_label(filters)
+    if area and "area" not in run.ignored:
+        applied.append(area)
+    when = period_label(filters.get("period"), vocabulary.anchor_month)
+    if when and "period" not in run.ignored:
+        applied.append(when)
+    if not applied or intent is None:
+        return pin.title, "", period
+    what = " + ".join(intent.crime_types) if intent.crime_types else "Crime"
+    if intent.venues:
+        what += f" near {', '.join(intent.venues)}"
+    if intent.group_by:
+        what += " " + " and ".join("by " + g.replace("_", " ") for g in intent.group_by)
+    subtitle = f"Pinned as “{pin.title}”" + (
+        f" · asked: {pin.question}" if pin.question and pin.question != pin.title else ""
+    )
+    return " · ".join([what, *applied]), subtitle, period
+
+
 # ---- the supervisor overview ------------------------------------------------------------------------
 
 
