@@ -211,12 +211,28 @@ def tile_heading(pin, run: TileRun, filters: dict | None, vocabulary) -> tuple[s
     filters = filters or {}
     intent = getattr(run.reply, "intent", None)
     period = period_text(intent, vocabulary) if intent is not None else ""
+    try:
+        from nlq import Intent
+
+        saved = Intent.from_dict(pin.intent) if pin.intent else None
+    except (ValueError, TypeError, KeyError):
+        saved = None
     applied = []
     area = area_label(filters)
-    if area and "area" not in run.ignored:
+    same_area = (
+        saved is not None
+        and intent is not None
+        and (saved.boroughs, saved.bcus)
+        == (
+            intent.boroughs,
+            intent.bcus,
+        )
+    )
+    if area and "area" not in run.ignored and not same_area:
         applied.append(area)
     when = period_label(filters.get("period"), vocabulary.anchor_month)
-    if when and "period" not in run.ignored:
+    same_time = saved is not None and intent is not None and saved.time == intent.time
+    if when and "period" not in run.ignored and not same_time:
         applied.append(when)
     if not applied or intent is None:
         return pin.title, "", period
@@ -225,6 +241,8 @@ def tile_heading(pin, run: TileRun, filters: dict | None, vocabulary) -> tuple[s
         what += f" near {', '.join(intent.venues)}"
     if intent.group_by:
         what += " " + " and ".join("by " + g.replace("_", " ") for g in intent.group_by)
+    if area not in applied and (intent.boroughs or intent.bcus):  # the question's own area
+        applied.insert(0, ", ".join([*intent.boroughs, *(b + " BCU" for b in intent.bcus)]))
     subtitle = f"Pinned as “{pin.title}”" + (
         f" · asked: {pin.question}" if pin.question and pin.question != pin.title else ""
     )
