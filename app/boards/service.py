@@ -30,6 +30,9 @@ DEFAULT_START = dt.time(18, 0)
 DEFAULT_END = dt.time(23, 30)
 DEFAULT_RADIUS = 500
 KIND_PREFIX = "kind:"  # a "learn from" choice naming a kind of event: "kind:concert"
+ALL = (
+    "all"  # the "learn from" choice for every past event at the venue (None reads as "no choice" in widgets)
+)
 TILE_WORKERS = 4
 NOTES = (
     "Planning notes: briefing points, resources and contacts go here "
@@ -131,11 +134,11 @@ def learn_choices(engine, venue: str | None) -> list[str | None]:
     events = events_at(engine, venue)
     kinds = sorted({e["category"] for e in events if e.get("category")})
     names = sorted({e["name"] for e in events})
-    return [None, *(KIND_PREFIX + k for k in kinds if len(kinds) > 1), *names]
+    return [ALL, *(KIND_PREFIX + k for k in kinds if len(kinds) > 1), *names]
 
 
 def learn_label(choice: str | None, venue: str | None) -> str:
-    if choice is None:
+    if choice is None or choice == ALL:
         return f"All past events at {venue}"
     if choice.startswith(KIND_PREFIX):
         return f"Past {choice.removeprefix(KIND_PREFIX)} events at {venue}"
@@ -144,7 +147,9 @@ def learn_label(choice: str | None, venue: str | None) -> str:
 
 def split_learn(choice: str | None) -> tuple[str | None, str | None]:
     """(event_name, event_category) of a 'learn from' choice."""
-    if choice and choice.startswith(KIND_PREFIX):
+    if choice is None or choice == ALL:
+        return None, None
+    if choice.startswith(KIND_PREFIX):
         return None, choice.removeprefix(KIND_PREFIX)
     return choice, None
 
@@ -154,7 +159,7 @@ def join_learn(event: dict) -> str | None:
         return event["event_name"]
     if (event or {}).get("event_category"):
         return KIND_PREFIX + event["event_category"]
-    return None
+    return ALL
 
 
 def _kind_of(engine, event: dict) -> str | None:
@@ -167,7 +172,12 @@ def _kind_of(engine, event: dict) -> str | None:
     return next(iter(kinds)) if len(kinds) == 1 else None
 
 
-def default_learn(engine, old_event: dict, new_venue: str) -> tuple[str | None, str]:
+def default_learn(engine, old_event: dict, new_venue: str) -> tuple[str, str]:
+    choice, note = _default_learn(engine, old_event, new_venue)
+    return choice or ALL, note
+
+
+def _default_learn(engine, old_event: dict, new_venue: str) -> tuple[str | None, str]:
     """The default 'learn from' for a copy at ``new_venue``, and a sentence saying why: the same
     event if it was held there, else past events of the same kind there, else all past events there."""
     old_event = old_event or {}
