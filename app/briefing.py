@@ -22,7 +22,8 @@ from app import charts
 
 # The planning sections a board can hold as tiles, in starter-board order.
 PLAN_PARTS = {
-    "uplift": "Uplift by crime type: past events vs normal",
+    "uplift": "Extra crimes per event by crime type, against comparable days",
+    "forecast": "Next event: expected crimes hour by hour, back-tested",
     "by_hour": "By hour: past event days vs comparable days",
     "by_day": "Crimes on each past event day",
     "hotspots": "Hotspot map within the radius",
@@ -41,6 +42,7 @@ class TileResult:
     plan_part: str | None = None
     reply: object | None = None  # nlq.Reply
     error: str | None = None
+    period: str = ""  # the period the answer covers, in words ("all data, Jan 2024 – Dec 2025")
 
 
 def plan_part(tile) -> str | None:
@@ -54,23 +56,119 @@ def plan_part(tile) -> str | None:
 
 
 def uplift_table(report) -> pd.DataFrame:
-    """Crime types ranked by uplift, with the counts behind each ratio."""
+    """Crime types ranked by expected extra crimes per event, with the 90% interval, the rates in
+    words (never "0.0") and a ratio only where the baseline is stable."""
+    from nlq.planning import rate_text, ratio_text, signed
+
     frame = report.uplift
+    rows = [
+        {
+            "Crime type": row.crime_type,
+            "Extra per event": signed(row.extra_per_event),
+            "90% interval": f"{signed(row.extra_low)} to {signed(row.extra_high)}",
+            "Per event": rate_text(row.per_event_day),
+            "Per comparable day": rate_text(row.per_baseline_day),
+            "vs normal": ratio_text(row),
+            "Crimes in event windows": int(row.event_count),
+        }
+        for row in frame.itertuples()
+    ]
+    columns = ["Crime type", "Extra per event", "90% interval", "Per event", "Per comparable day",
+               "vs normal", "Crimes in event windows"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def uplift_note(report) -> str:
+    """How to read the uplift table, with the ratio threshold and why."""
+    from nlq.planning import MIN_BASELINE_RECORDS, WEEKS
+
+    return (
+        f"{report.event_days} past event days ({report.period}) vs {report.baseline_days} comparable days "
+        f"(same weekdays ±{WEEKS} weeks, same hours, no event), within {report.radius_m:,} m. Extra per event = "
+        "crimes per event window − per comparable window; the 90% interval combines the exact Poisson "
+        "intervals of both rates. A ratio is shown only when the comparable days hold at least "
+        f"{MIN_BASELINE_RECORDS} records: below that it rests on a handful of records and swings wildly."
+    )
+
+
+def forecast_table(fc) -> pd.DataFrame:
+    """Hour by hour: expected crimes by type at the next event, with the 90% range."""
+    frame = fc.by_hour
+    if frame.empty:
+        return pd.DataFrame()
+    out = frame.assign(
+        Hour=[f"{int(h):02d}:00" for h in frame["hour"]],
+        cell=[
+            _range(e, lo, hi)
+            for e, lo, hi in zip(frame["expected"], frame["low"], frame["high"], strict=True)
+        ],
+    )
+    table = out.pivot_table(index="Hour", columns="crime_type", values="cell", aggfunc="first", sort=False)
+    totals = frame.groupby("hour", sort=False)["expected"].sum()
+    table.insert(0, "All crime (expected)", [f"{v:.1f}" for v in totals])
+    return table.reset_index().fillna("0")
+
+
+def _range(expected: float, low: float, high: float) -> str:
+    return f"{expected:.1f} ({low:.0f}–{high:.0f})"
+
+
+def cells_table(fc) -> pd.DataFrame:
+    """The hexagons of the radius where crimes concentrate at events, with the expected count."""
+    frame = fc.cells
+    if frame is None or frame.empty:
+        return pd.DataFrame()
     return pd.DataFrame(
         {
-            "Crime type": frame["crime_type"],
-            "× normal": frame["ratio"].round(1),
-            "Crimes in event windows": frame["event_count"].astype(int),
-            "Per event": frame["per_event_day"].round(1),
-            "Per comparable day": frame["per_baseline_day"].round(2),
+            "Cell (about 200 m across) around": frame["street"],
+            "Expected per event (90% range)": [
+                _range(e, lo, hi)
+                for e, lo, hi in zip(frame["expected"], frame["low"], frame["high"], strict=True)
+            ],
+            "Latitude": frame["latitude"].round(5),
+            "Longitude": frame["longitude"].round(5),
         }
     )
 
 
+def forecast_figure(fc) -> go.Figure | None:
+    """Expected crimes per hour at the next event, stacked by crime type."""
+    frame = fc.by_hour
+    if frame.empty:
+        return None
+    order = list(dict.fromkeys(frame["hour"]))
+    labels = [f"{int(h):02d}:00" for h in order]
+    fig = go.Figure()
+    for i, (kind, part) in enumerate(frame.groupby("crime_type", sort=False)):
+        part = part.set_index("hour").reindex(order)
+        fig.add_trace(
+            go.Bar(x=labels, y=part["expected"].fillna(0).round(2), name=kind,
+                   marker_color=charts.PALETTE[i % len(charts.PALETTE)])
+        )  # fmt: skip
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category")
+    return _layout(fig, x="Hour starting", y="Expected crimes", legend=True)
+
+
+def forecast_text(fc) -> str:
+    """The forecast in one or two sentences, with its back-test."""
+    if fc.total is None:
+        return fc.message
+    expected, low, high = fc.total
+    return (
+        f"Expected at the next event, in the window and the radius: {expected:.0f} crimes "
+        f"(90% range {low:.0f}–{high:.0f}). {fc.message}"
+    )
+
+
 def streets_table(report) -> pd.DataFrame:
-    """Streets with the most crimes in past event windows, as a display table."""
+    """Streets with the most crimes in past event windows (their middle within the radius)."""
     return pd.DataFrame(
-        {"Street": report.streets["location"], "Crimes in event windows": report.streets["event_count"]}
+        {
+            "Street": report.streets["location"],
+            "Crimes in event windows": report.streets["event_count"],
+            "Street's middle from the venue (m)": report.streets["middle_m"].astype(int),
+        }
     )
 
 
@@ -116,6 +214,7 @@ def day_figure(report) -> go.Figure:
     frame = report.by_day
     days = [pd.Timestamp(d).strftime("%a %d %b %Y") for d in frame["day"]]
     fig = go.Figure(go.Bar(x=days, y=frame["event_count"], marker_color=EVENT_COLOUR, name="Crimes"))
+    fig.update_layout(showlegend=False)
     fig.update_xaxes(type="category", tickangle=-45)
     return _layout(fig, x="Past event day", y="Crimes in the window")
 
@@ -222,8 +321,12 @@ def hotspot_figure(report, venue_point: tuple[float, float] | None = None) -> go
     return _layout(fig, x="", y="", height=480, legend=False)
 
 
-def plan_figure(part: str, report, venue_point: tuple[float, float] | None = None) -> go.Figure | None:
+def plan_figure(
+    part: str, report, venue_point: tuple[float, float] | None = None, fc=None
+) -> go.Figure | None:
     """The figure for a planning section (None for the uplift table)."""
+    if part == "forecast":
+        return forecast_figure(fc) if fc is not None else None
     builders = {
         "by_hour": hour_figure,
         "by_day": day_figure,
@@ -236,8 +339,10 @@ def plan_figure(part: str, report, venue_point: tuple[float, float] | None = Non
     return builder(report) if builder else None
 
 
-def plan_table(part: str, report) -> pd.DataFrame | None:
+def plan_table(part: str, report, fc=None) -> pd.DataFrame | None:
     """The display table for a planning section, or None if the section has no table."""
+    if part == "forecast":
+        return forecast_table(fc) if fc is not None else None
     tables = {"uplift": uplift_table, "streets": streets_table, "outcomes": outcomes_table}
     builder = tables.get(part)
     return builder(report) if builder else None
@@ -251,6 +356,8 @@ def event_line(event: dict) -> str:
         parts.append(str(event["venue"]))
     if event.get("event_name"):
         parts.append(str(event["event_name"]))
+    elif event.get("event_category"):
+        parts.append(f"past {event['event_category']} events")
     if event.get("date"):
         try:
             parts.append(date.fromisoformat(str(event["date"])).strftime("%a %d %b %Y"))
@@ -380,14 +487,25 @@ def _reply_html(reply) -> str:
     return _table_html(frame)
 
 
-def _plan_html(part: str, report, venue_point) -> str:
-    pieces = []
-    fig = plan_figure(part, report, venue_point)
+def _plan_html(part: str, report, venue_point, fc=None) -> str:
+    pieces = [f'<p class="muted">Period: past event days {html.escape(report.period)}</p>']
+    if part == "forecast":
+        if fc is None:
+            return pieces[0] + '<p class="muted">No forecast.</p>'
+        pieces.append(f"<p>{html.escape(forecast_text(fc))}</p>")
+    fig = plan_figure(part, report, venue_point, fc)
     if fig is not None:
         pieces.append(_figure_html(fig))
-    table = plan_table(part, report)
-    if table is not None and part != "streets" and part != "outcomes":
+    table = plan_table(part, report, fc)
+    if table is not None and not table.empty and part not in ("outcomes",):
         pieces.append(_table_html(table))
+    if part == "forecast" and fc is not None and not fc.cells.empty:
+        pieces.append(
+            "<p><strong>Where: the cells of the radius with most crimes at past events</strong></p>"
+        )
+        pieces.append(_table_html(cells_table(fc)))
+    if part == "uplift":
+        pieces.append(f'<p class="muted">{html.escape(uplift_note(report))}</p>')
     return "".join(pieces)
 
 
@@ -402,6 +520,7 @@ def build_html(
     synthetic: bool = True,
     generated_by: str | None = None,
     generated_at: datetime | None = None,
+    forecast=None,
 ) -> str:
     """The board as one HTML page: event, summary, notes and every tile with its chart or table."""
     generated_at = generated_at or datetime.now()
@@ -422,8 +541,9 @@ def build_html(
             "recorded-crime counts, not real incidents.</p>"
         )
     if report is not None:
+        extra = f"<p>{esc(forecast_text(forecast))}</p>" if forecast is not None else ""
         body.append(
-            f'<h2>Where and when to focus</h2><div class="summary">{summary_html(report.summary)}</div>'
+            f'<h2>Where and when to focus</h2><div class="summary">{summary_html(report.summary)}{extra}</div>'
         )
     elif report_error:
         body.append(f'<h2>Where and when to focus</h2><div class="error">{esc(report_error)}</div>')
@@ -436,13 +556,15 @@ def build_html(
             content = f'<div class="error">{esc(result.error)}</div>'
         elif result.plan_part:
             content = (
-                _plan_html(result.plan_part, report, venue_point)
+                _plan_html(result.plan_part, report, venue_point, forecast)
                 if report is not None
                 else f'<div class="error">{esc(report_error or "The event analysis is not available.")}</div>'
             )
         else:
             content = _reply_html(result.reply)
             question = getattr(result.tile, "question", "")
+            if result.period:
+                content = f'<p class="muted">Period: {esc(result.period)}</p>' + content
             if question and question != result.tile.title:
                 content = f'<p class="muted">{esc(question)}</p>' + content
         body.append(f'<section class="tile"><h2>{title}</h2>{content}</section>')

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from app import render, services, session, targets
+from app.auditing import _audit, audit_download, audit_question, question_detail  # noqa: F401 (their old home)
 
 log = logging.getLogger(__name__)
 S = st.session_state
@@ -49,50 +50,6 @@ OVERVIEW = (
     ("Top rising crime types (year on year)", "top 5 crime types by change in {bcu} BCU"),
     ("Hotspots last month", "map of crime in {bcu} BCU last month"),
 )
-
-
-# ---- audit helpers ------------------------------------------------------------------------------
-
-
-def _audit(action: str, target_kind=None, target_id=None, detail=None, ok: bool = True) -> None:
-    user = session.current_user()
-    if user is None:
-        return
-    try:
-        services.get_store().audit(user, action, target_kind, target_id, detail, ok=ok)
-    except Exception:  # the audit must never take a page down; the log shows the failure
-        log.exception("audit %s failed", action)
-
-
-def question_detail(reply) -> dict:
-    """What the audit keeps about a question: text, SQL, row count, duration, outcome."""
-    frame = getattr(reply, "frame", None)
-    intent = getattr(reply, "intent", None)
-    detail = {
-        "text": getattr(reply, "question", ""),
-        "sql": getattr(reply, "sql", None),
-        "rows": 0 if frame is None else len(frame),
-        "duration_ms": round(float(getattr(reply, "elapsed_ms", 0) or 0), 1),
-    }
-    if getattr(reply, "error", None):
-        detail["error"] = reply.error
-    if intent is not None:
-        try:
-            detail["understood"] = intent.describe()
-        except Exception:
-            pass
-    return detail
-
-
-def audit_question(reply, **extra) -> None:
-    """Log a question the user asked (call once per answer shown)."""
-    detail = {**question_detail(reply), **extra}
-    _audit("question", "question", None, detail, ok=not getattr(reply, "error", None))
-
-
-def audit_download(what: str, detail: dict | None = None) -> None:
-    """Log a download or export, e.g. ``audit_download("answer_csv", {"question": q, "rows": n})``."""
-    _audit("download", what, None, {"what": what, **(detail or {})})
 
 
 # ---- pinning --------------------------------------------------------------------------------------
@@ -229,6 +186,67 @@ def run_pin(engine, pin, filters: dict | None) -> TileRun:
             ignored.append("period")
         intent = changed
     return TileRun(engine.run(intent, question=pin.question), ignored)
+
+
+def period_label(key: str | None, anchor: dt.date) -> str | None:
+    """'last 3 months (Oct–Dec 2025)' for a dashboard period filter, or None."""
+    dates = period_dates(key, anchor)
+    if not dates:
+        return None
+    first, last = dates
+    span = (
+        f"{first:%b %Y}"
+        if first == last
+        else (f"{first:%b}–{last:%b %Y}" if first.year == last.year else f"{first:%b %Y} – {last:%b %Y}")
+    )
+    return f"{PERIODS[key].lower()} ({span})"
+
+
+def tile_heading(pin, run: TileRun, filters: dict | None, vocabulary) -> tuple[str, str, str]:
+    """(title, subtitle, period) of a dashboard tile. Under a filter the title says what is shown
+    ("Robbery · Harrow · last 3 months (Oct–Dec 2025)") and the pinned title and question become
+    the subtitle; the period is always stated, even when the question named none."""
+    from app.periods import period_text
+
+    filters = filters or {}
+    intent = getattr(run.reply, "intent", None)
+    period = period_text(intent, vocabulary) if intent is not None else ""
+    try:
+        from nlq import Intent
+
+        saved = Intent.from_dict(pin.intent) if pin.intent else None
+    except (ValueError, TypeError, KeyError):
+        saved = None
+    applied = []
+    area = area_label(filters)
+    same_area = (
+        saved is not None
+        and intent is not None
+        and (saved.boroughs, saved.bcus)
+        == (
+            intent.boroughs,
+            intent.bcus,
+        )
+    )
+    if area and "area" not in run.ignored and not same_area:
+        applied.append(area)
+    when = period_label(filters.get("period"), vocabulary.anchor_month)
+    same_time = saved is not None and intent is not None and saved.time == intent.time
+    if when and "period" not in run.ignored and not same_time:
+        applied.append(when)
+    if not applied or intent is None:
+        return pin.title, "", period
+    what = " + ".join(intent.crime_types) if intent.crime_types else "Crime"
+    if intent.venues:
+        what += f" near {', '.join(intent.venues)}"
+    if intent.group_by:
+        what += " " + " and ".join("by " + g.replace("_", " ") for g in intent.group_by)
+    if area not in applied and (intent.boroughs or intent.bcus):  # the question's own area
+        applied.insert(0, ", ".join([*intent.boroughs, *(b + " BCU" for b in intent.bcus)]))
+    subtitle = f"Pinned as “{pin.title}”" + (
+        f" · asked: {pin.question}" if pin.question and pin.question != pin.title else ""
+    )
+    return " · ".join([what, *applied]), subtitle, period
 
 
 # ---- the supervisor overview ------------------------------------------------------------------------

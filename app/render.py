@@ -98,9 +98,9 @@ def _download(reply, key: str) -> None:
 
 
 def _audit_csv(question: str, rows: int) -> None:
-    from app import dashboards_ui  # imported late: dashboards_ui draws with this module
+    from app import auditing
 
-    dashboards_ui.audit_download("answer_csv", {"question": question, "rows": rows})
+    auditing.audit_download("answer_csv", {"question": question, "rows": rows})
 
 
 def _map(reply, key: str, compact: bool) -> None:

@@ -305,12 +305,16 @@ def _tile(dashboard, pin, index: int, engine, filters: dict) -> list[str]:
     """One tile in its own bordered container; returns the filters it ignored."""
     with st.container(border=True, key=f"tile-{pin.id}"):
         head, menu = st.columns([12, 1], vertical_alignment="center")
-        head.markdown(f"**{render.md_escape(pin.title)}**")
         if dashboard.can_edit:
             with menu:
                 _tile_menu(dashboard, pin, index)
         try:
             run = ui.run_pin(engine, pin, filters)
+            title, subtitle, period = ui.tile_heading(pin, run, filters, engine.vocabulary)
+            head.markdown(f"**{render.md_escape(title)}**")
+            if subtitle or period:
+                line = " · ".join(x for x in (subtitle, f"Period: {period}" if period else "") if x)
+                st.caption(render.md_escape(line))
             if run.problem:
                 st.warning(render.md_escape(run.problem))
                 return []
@@ -323,6 +327,7 @@ def _tile(dashboard, pin, index: int, engine, filters: dict) -> list[str]:
             return run.ignored
         except Exception:
             log.exception("tile %s failed", pin.id)
+            head.markdown(f"**{render.md_escape(pin.title)}**")
             st.error(
                 "This tile could not be drawn. The rest of the dashboard is fine.", icon=":material/error:"
             )

@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from app import boards_ui, render, services
+from app.boards import service
 from app.store import StoreError
 
 log = logging.getLogger(__name__)
@@ -38,15 +39,14 @@ def _venue_and_event(engine) -> tuple[str | None, str | None]:
         return labels[choice]["venue"], labels[choice]["name"]
     default = venues.index(DEFAULT_VENUE) if DEFAULT_VENUE in venues else 0
     venue = st.selectbox("Venue or place", venues, index=default, key="plan_venue")
-    names = sorted({e["name"] for e in events if e["venue"] == venue})
-    event_name = st.selectbox(
+    choice = st.selectbox(
         "Learn from",
-        [None, *names],
+        service.learn_choices(engine, venue),
         key="plan_learn",
-        format_func=lambda n: f"All past events at {venue}" if n is None else n,
+        format_func=lambda n: service.learn_label(n, venue),
         help="Which past events to compare with normal days.",
     )
-    return venue, event_name
+    return venue, choice
 
 
 def _window() -> tuple[dt.date, dt.time, dt.time, int]:
@@ -74,7 +74,8 @@ def _build(user, venue, day, start, end, radius, event_name, title) -> None:
         return
     try:
         with st.spinner("Comparing past events with normal days…"):
-            board = boards_ui.plan_board(user, venue, day, start, end, radius, event_name, title)
+            name, kind = service.split_learn(event_name)
+            board = boards_ui.plan_board(user, venue, day, start, end, radius, name, title, kind)
     except ValueError as exc:
         st.warning(f"Can't plan this: {render.md_escape(exc)}.", icon=":material/event_busy:")
         return

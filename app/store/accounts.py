@@ -3,14 +3,14 @@
 Usernames are case-insensitive (stored in lower case). Account management
 (add, disable, enable, reset, update, list) is for admins; pass ``actor=None``
 only from trusted code such as the ``python -m app.users`` CLI or seeding.
-Sign-in failures lock an account after 5 tries in 15 minutes (see app.auth.take_attempt).
+Sign-in failures lock an account after 5 tries in 15 minutes (see app.store.passwords.take_attempt).
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-from app import auth
+from app.store import passwords as auth
 from app.store import validate
 from app.store.access import load_actor, user_from_row
 from app.store.audit import SYSTEM, AuditMixin, write_audit

@@ -17,7 +17,7 @@ MAX_QUESTION = 2_000
 MAX_JSON = 100_000
 USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,31}")
 SOURCE_RE = re.compile(r"ask|default|board:[A-Za-z0-9_-]{1,64}")
-EVENT_KEYS = ("venue", "event_name", "date", "start_time", "end_time", "radius_m")
+EVENT_KEYS = ("venue", "event_name", "event_category", "date", "start_time", "end_time", "radius_m")
 FILTER_KEYS = ("borough", "bcu", "period")
 
 
@@ -156,7 +156,7 @@ def _known_keys(value: Any, keys: tuple[str, ...], what: str, key_name: str) -> 
 def event(value: Any) -> dict[str, Any]:
     """Normalise an event: every key present, dates and times as ISO text."""
     value, out = _known_keys(value, EVENT_KEYS, "Event details", "event detail")
-    for key in ("venue", "event_name"):
+    for key in ("venue", "event_name", "event_category"):
         if value.get(key) is not None:
             out[key] = line(value[key], key.replace("_", " ").capitalize(), required=False) or None
     if value.get("date") is not None:
@@ -169,6 +169,8 @@ def event(value: Any) -> dict[str, Any]:
         if isinstance(radius, bool) or not isinstance(radius, int) or not 1 <= radius <= 50_000:
             raise ValidationError("Radius must be a whole number of metres between 1 and 50,000")
         out["radius_m"] = radius
+    if out.get("event_category") is None:
+        out.pop("event_category", None)  # optional: boards saved before it keep their exact shape
     return out
 
 

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import auth
+from app.store import passwords
 
 APP = Path(__file__).resolve().parents[2] / "app"
 MAIN = str(APP / "main.py")
@@ -18,6 +19,7 @@ PASSWORDS = {name: password for name, password, *_ in auth.DEMO_ACCOUNTS}
 def cheap_hashing(monkeypatch):
     # The real scrypt cost is tested in tests/store; these tests sign in many times.
     monkeypatch.setattr(auth, "SCRYPT_N", 2**10)
+    monkeypatch.setattr(passwords, "SCRYPT_N", 2**10)  # where hashing lives
 
 
 @pytest.fixture

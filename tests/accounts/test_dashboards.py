@@ -234,3 +234,26 @@ def test_a_dashboard_id_from_the_url_is_shown_literally(env, store):
     shown = " ".join(e.value for e in at.error)
     assert "Can't open that dashboard" in shown
     assert "](https://" not in shown and "\\[Click here\\]" in shown
+
+
+def test_tiles_under_filters_say_what_they_show(env, store, engine):
+    user = store.get_user("officer")
+    board = _pin(store, user, None, engine, "crime last month", "Crime last month")
+    board = _pin(store, user, board, engine, "robbery in Brent this year", "Robbery · Brent · this year")
+    board = _pin(store, user, board, engine, "robberies near Oxford Circus by hour", "Oxford Circus by hour")
+    at = signed_in("officer", "dashboards")
+    assert _tiles(at) == ["Crime last month", "Robbery · Brent · this year", "Oxford Circus by hour"]
+    captions = [c.value for c in at.caption]
+    assert any("Period: all data, Jan 2024 – Dec 2025" in c for c in captions)  # no period named
+    at.selectbox(key="dash_area").select("borough:Harrow").run()
+    at.selectbox(key="dash_period").select("last_3_months").run()
+    assert not at.exception
+    tiles = _tiles(at)
+    assert tiles[0] == "Crime · Harrow · last 3 months (Oct–Dec 2025)"
+    assert tiles[1] == "Robbery · Harrow · last 3 months (Oct–Dec 2025)"
+    # a venue question cannot take an area: the title says only the period, and the tile says so
+    assert tiles[2] == "Robbery near Oxford Circus by hour · last 3 months (Oct–Dec 2025)"
+    captions = [c.value for c in at.caption]
+    assert any("Pinned as “Crime last month”" in c for c in captions)
+    assert any("Pinned as “Robbery · Brent · this year”" in c for c in captions)
+    assert any("Ignores the dashboard's area filter" in c for c in captions)

@@ -38,7 +38,7 @@ def test_plan_builds_a_starter_board(store, users):
     assert board.event["venue"] == "Wembley Stadium" and board.event["radius_m"] == 500
     assert board.event["start_time"] == "18:00" and board.event["end_time"] == "23:30"
     parts = [t.intent.get("plan") for t in board.tiles]
-    assert parts[:6] == ["uplift", "by_hour", "by_day", "hotspots", "streets", "outcomes"]
+    assert parts[:7] == ["uplift", "forecast", "by_hour", "by_day", "hotspots", "streets", "outcomes"]
     questions = [t for t in board.tiles if t.question]
     assert questions and all(t.intent for t in questions)
     # in the app it switches to the board (?board=ID); on its own the page says so
@@ -55,7 +55,7 @@ def test_open_board_by_link_shows_summary_and_tiles(store, users):
     assert "Where and when to focus" in text and "Theft from the person" in text
     assert at.get("deck_gl_json_chart"), "the hotspot map is drawn"
     assert len(at.get("plotly_chart")) >= 4
-    assert "Uplift by crime type" in text
+    assert "Extra crimes per event by crime type" in text
     assert [e for e in store.search_audit(users["sarge"], action="board_view") if e.target_id == board.id]
 
 

@@ -46,7 +46,7 @@ def test_plan_share_and_open_the_link_elsewhere(ui, browser):
     assert ui.page.get_by_text("Where and when to focus").count() == 1
     assert ui.page.get_by_text("Theft from the person").count() >= 1
     titles = tile_titles(ui.page)
-    assert len(titles) >= 8 and titles[0].startswith("Uplift by crime type")
+    assert len(titles) >= 8 and titles[0].startswith("Extra crimes per event")
     ui.shot("boards-planned-board", height=4200)
     link = ui.page.url
 

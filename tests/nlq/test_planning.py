@@ -18,7 +18,7 @@ def test_wembley_evenings_show_theft_from_the_person_uplift(wembley):
     assert isinstance(wembley, PlanReport)
     assert wembley.event_days >= 5 and wembley.baseline_days > wembley.event_days
     theft = wembley.uplift.set_index("crime_type").loc["Theft from the person"]
-    assert theft["ratio"] > 1
+    assert theft["extra_low"] > 0 and theft["extra_per_event"] > 0
     assert theft["per_event_day"] > theft["per_baseline_day"]
     assert "Theft from the person" in wembley.summary
 
@@ -31,8 +31,9 @@ def test_parts_agree_with_each_other(wembley):
     assert wembley.outcomes["share"].sum() == pytest.approx(100.0)
     assert len(wembley.by_day) == wembley.event_days
     assert wembley.by_hour["hour"].tolist() == [18, 19, 20, 21, 22, 23]
-    assert wembley.uplift["ratio"].is_monotonic_decreasing
+    assert wembley.uplift["extra_per_event"].is_monotonic_decreasing
     assert len(wembley.streets) <= 10 and wembley.streets["event_count"].is_monotonic_decreasing
+    assert (wembley.streets["middle_m"] <= wembley.radius_m).all()
 
 
 def test_hotspots_are_near_the_venue_and_inside_event_windows(con, wembley):
@@ -66,7 +67,7 @@ def test_window_crossing_midnight(con):
             assert t.date() in days
         else:
             assert t.hour < 2 and (t - pd.Timedelta(days=1)).date() in days
-    assert report.summary.splitlines()[0].startswith("Wembley Stadium, 22:00–02:00")
+    assert report.summary.splitlines()[0].startswith("All past events at Wembley Stadium, 22:00–02:00")
 
 
 def test_event_name_and_categories_narrow_the_report(con, wembley):
@@ -83,6 +84,14 @@ def test_event_name_and_categories_narrow_the_report(con, wembley):
     assert 1 <= report.event_days <= wembley.event_days
     assert set(report.uplift["crime_type"]) <= {"Theft from the person"}
     assert "Taylor Swift | The Eras Tour at Wembley Stadium" in report.summary
+
+
+def test_events_of_one_kind(con):
+    report = plan_event(con, "Wembley Stadium", dt.time(18), dt.time(23, 30), event_category="concert")
+    assert report.learned_from == "concert events" and report.event_category == "concert"
+    assert report.summary.startswith("Past concert events at Wembley Stadium")
+    with pytest.raises(ValueError, match="no past concert events at The O2"):
+        plan_event(con, "The O2", dt.time(18), dt.time(23, 30), event_category="concert")
 
 
 def test_unknown_venue_suggests_close_matches(con):

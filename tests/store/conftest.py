@@ -8,13 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app import auth
-from app.store import Store, User
+from app.store import Store, User, passwords
 
 
 @pytest.fixture(autouse=True)
 def cheap_hashing(monkeypatch):
     # The real cost (n=2**17) is checked in test_store_accounts; tests add many users.
     monkeypatch.setattr(auth, "SCRYPT_N", 2**10)
+    monkeypatch.setattr(passwords, "SCRYPT_N", 2**10)  # where hashing lives
 
 
 class FakeClock:

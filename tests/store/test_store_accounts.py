@@ -9,11 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from app import auth
-from app.store import AuthError, Conflict, Forbidden, NotFound, ValidationError
+from app.store import AuthError, Conflict, Forbidden, NotFound, ValidationError, passwords
 
 
 def test_password_hash_uses_scrypt_with_salt_and_params(monkeypatch):
     monkeypatch.setattr(auth, "SCRYPT_N", 2**14)
+    monkeypatch.setattr(passwords, "SCRYPT_N", 2**14)
     first, second = auth.hash_password("hunter2hunter2"), auth.hash_password("hunter2hunter2")
     assert first != second  # per-user random salt
     scheme, n, r, p, _salt, _digest = first.split("$")
@@ -237,7 +238,7 @@ def test_parallel_sign_ins_cannot_beat_the_lockout(store, people, password, monk
     with ThreadPoolExecutor(len(attempts)) as pool:
         results = list(pool.map(attempt, attempts))
     assert "officer" not in results
-    assert len([s for s in checked if s != auth._DUMMY_HASH]) <= auth.MAX_FAILURES
+    assert len([s for s in checked if s != passwords._DUMMY_HASH]) <= auth.MAX_FAILURES
     assert store.get_user("officer").locked_until is not None
 
 
@@ -257,7 +258,7 @@ def test_real_password_cost_is_scrypt_n_2_17(monkeypatch):
 
 def test_old_hashes_are_upgraded_at_sign_in(store, password, monkeypatch):
     store.add_user(None, "oldtimer", password)
-    monkeypatch.setattr(auth, "SCRYPT_N", 2**11)
+    monkeypatch.setattr(passwords, "SCRYPT_N", 2**11)
     store.authenticate("oldtimer", password)
     with store._read() as con:
         stored = con.execute("SELECT password_hash FROM users WHERE username = 'oldtimer'").fetchone()[0]
