@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 
 from nlq.fold import fold
 from nlq.hours import find_hours
-from nlq.intent import GRAIN_LABELS, GRAINS, TIME_GRAINS, Intent, hour_range
+from nlq.intent import GRAIN_LABELS, GRAINS, TIME_GRAINS, WEEKDAYS, Intent, hour_range, hour_spans
 from nlq.pipeline import FILLER
 from nlq.refusal import MAX_LENGTH, refuse_reason
 from nlq.streets import StreetMatcher
@@ -475,7 +475,7 @@ class Parser:
         N of a ranking ('top 5', '3 boroughs')."""
         if tok.is_punct or tok.lower_ in FILLER or tok.text.startswith("_"):
             return True
-        if tok.like_num:
+        if tok.like_num and (tok.text.isdigit() or tok.lower_ in NUMBERS):  # not 'first', 'third'...
             after_rank = any(p.label in ("TOP", "WHICH") and p.end == tok.i for p in parts)
             before = any(p.label in ("GRAIN", "VENUEKIND", "TOP") and p.start == tok.i + 1 for p in parts)
             return after_rank or before
@@ -504,7 +504,9 @@ class Parser:
             names = [name for name, _ in counts.most_common()]
             reason = f"I don't know {quoted}: there is no such event in the data"
             reason += f" (it has {', '.join(names[:4])} and others)." if names else "."
-        elif before in PLACE_PREPOSITIONS | {"near", "around", "by", "outside", "within", "along", "on"}:
+        elif before in {"near", "around", "outside", "within", "along", "at"} or (
+            before in PLACE_PREPOSITIONS | {"by", "on"} and first.lower_ not in self.english
+        ):
             reason = (
                 f"I don't know the place {quoted}: it is not a borough, BCU, venue or street in the data."
             )
@@ -600,11 +602,14 @@ class Parser:
         kind_parts: list[Part] = []
         event = category = None
         excluding = False
+        negated: set[int] = set()
+        excluded_hit = False  # an exclusion already applied to crime types ("non-ASB crime in Camden")
         for p in parts:
             if p.label == "EXCLUDE":
                 excluding = True
                 continue
             if p.label == "CRIME":
+                excluded_hit = excluded_hit or excluding
                 target = excluded if excluding else crime
                 target.extend(t for t in values(p) if t not in target)
                 if not excluding:
@@ -616,6 +621,22 @@ class Parser:
                 continue
             if p.label in ("ALL",):
                 continue
+            if excluding and excluded_hit:
+                excluding = excluded_hit = False
+            if (excluding or prev_word(p) == "outside") and p.label in (
+                "BOROUGH",
+                "BCU",
+                "OUTCOME",
+                "EVENT",
+                "EVENTCAT",
+            ):
+                # "burglary excluding Camden", "robbery outside Camden": never read as the opposite
+                raise _Refusal(
+                    f"I can't leave out '{p.text}' yet: ask about what to include instead "
+                    "(for example the other boroughs, or by borough)."
+                )
+            if excluding and p.label in ("TOD", "DAYTYPE", "DAYNAME"):
+                negated.add(id(p))  # "not at night", "but not on weekends": the rest of the week or day
             excluding = False
             if p.label == "OUTCOME":
                 outcomes.extend(x for x in values(p) if x not in outcomes)
@@ -841,14 +862,26 @@ class Parser:
             time_window, baseline = self._change_periods(parts, time_window, since, baseline)
 
         # ---- time of day, weekends, weekdays
-        tod = next((p.value for p in parts if p.label == "TOD"), None)
-        day_type = next((p.value for p in parts if p.label == "DAYTYPE"), None)
+        tod_part = next((p for p in parts if p.label == "TOD"), None)
+        tod = tod_part.value if tod_part else None
+        if tod_part is not None and id(tod_part) in negated:
+            spans = hour_spans(tod)
+            if len(spans) != 1:
+                raise _Refusal(f"I can't leave out '{tod_part.text}' yet: name the hours to include instead.")
+            lo, hi = spans[0]
+            tod = hour_range((hi + 1) % 24, (lo - 1) % 24)
+        day_part = next((p for p in parts if p.label == "DAYTYPE"), None)
+        day_type = day_part.value if day_part else None
+        if day_part is not None and id(day_part) in negated:
+            day_type = "weekday" if day_type == "weekend" else "weekend"
         weekdays = []
         for p in parts:
             if p.label == "DAYNAME":
                 if prev_word(p) in ("by", "per", "each"):
                     continue
                 weekdays.append(p.value)
+        if weekdays and all(id(p) in negated for p in parts if p.label == "DAYNAME"):
+            weekdays = [d for d in WEEKDAYS if d not in weekdays]
 
         # ---- events and places
         event_venue = None

@@ -348,7 +348,26 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
 
 # Words matched by their exact form only: their lookup lemmas collide with other keywords
 # ("worst" and "worse" -> "wrong", "best" and "better" -> "well", "led" -> "lead" as in "leading").
-NO_LEMMA = {"worst", "worse", "best", "better", "leading", "mean"}
+NO_LEMMA = {
+    "worst",
+    "worse",
+    "best",
+    "better",
+    "leading",
+    "mean",
+    # superlatives rank; their base words do not ("how safe is Camden" is no ranking)
+    "safest",
+    "quietest",
+    "busiest",
+    "riskiest",
+    "biggest",
+    "largest",
+    "highest",
+    "lowest",
+    "smallest",
+    "greatest",
+    "fewest",
+}
 
 # Stop words that can change what a question asks ("more than", "the same month", "serious"):
 # never filler, so a question that uses one no rule understood gets no answer.
