@@ -141,6 +141,21 @@ RADIUS = re.compile(
     r"(?P<u>m|metres?|meters?|km|kms|kilometres?|kilometers?|miles?|mi|yards?|yds?)\b(?:\s+(?:radius\s+)?(?:of|from|around))?"
 )
 DEFAULT_PLURAL_TOP = 5
+# words after a year-like number that keep it a year ("over 2024 and 2025", "above 2020 levels" aside)
+NOT_A_COUNT = {
+    "to",
+    "and",
+    "or",
+    "until",
+    "till",
+    "vs",
+    "versus",
+    "v",
+    "levels",
+    "level",
+    "figures",
+    "figure",
+}
 TIME_LINKS = {"over", "than", "before", "after", "until", "across", "throughout", "through"}
 PERCENT_WORDS = {"percentage", "percent", "%", "per cent", "percentage terms", "percentages"}
 # Labels that say how to answer but not what about: a question made only of these is not about crime.
@@ -271,6 +286,7 @@ def normalise(question: str) -> str:
     t = _US_WORD.sub(lambda m: US_SPELLING[m.group(0)], t)
     t = _TIME_SHORT.sub(lambda m: TIME_SHORT[m.group(0)], t)
     t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
+    t = re.sub(r"\b(\d+)k\b", lambda m: str(int(m[1]) * 1000), t)  # "per 1k residents"
     t = re.sub(r"(\d)(km|kms|m|metres|meters|mi|miles|yards|yds)\b", r"\1 \2", t)
     t = re.sub(r"\bnon[- ](?=[a-z])", "excluding ", t)  # "non-ASB crime", "non-violent offences"
     t = re.sub(r"[?!.]+(\s|$)", " ", t)
@@ -368,6 +384,12 @@ class Parser:
         notes = [_original_case(n, question) for n in notes]
         periods = find_related_periods(text)
         hidden = text
+        # "boroughs with over 2000 burglaries": a number after a comparison and before a noun is a
+        # threshold, not the year 2000
+        for t in find_thresholds(text):
+            after = text[t.end :].split()
+            if 1900 <= t.value <= 2099 and after and after[0].isalpha() and after[0] not in NOT_A_COUNT:
+                hidden = hidden[: t.start] + "_" * (t.end - t.start) + hidden[t.end :]
         for r in periods:  # "the same month last year" is read as one phrase, not as "last year"
             hidden = hidden[: r.start] + "_" * (r.end - r.start) + hidden[r.end :]
         times = find_times(hidden, self.vocab.anchor_month)
@@ -888,15 +910,9 @@ class Parser:
         if category and venues:
             event_venue = venues[0]
         if event and len(venues) == 1:
-            # "NFL games at Tottenham Hotspur Stadium": the events held there, not every game of that name
-            ev = next(p for p in parts if p.label == "EVENT")
-            at_venue = any(
-                q.label == "VENUE"
-                and q.start > ev.start
-                and words[q.start - 1 if words[q.start - 1] != "the" else q.start - 2] == "at"
-                for q in parts
-            )
-            if at_venue and venues[0] in {e["venue"] for e in v.events_matching(event, None)}:
+            # DESIGN.md: a named venue keeps a named event to the events held there ("crime near
+            # Tottenham Hotspur Stadium during NFL games": not the NFL games at Wembley)
+            if venues[0] in {e["venue"] for e in v.events_matching(event, None)}:
                 event_venue = venues[0]
         london_wide = re.search(
             r"\b(?:london[- ]?wide|(?:across|throughout)\s+(?:the\s+whole\s+of\s+|all\s+of\s+)?london"
@@ -919,6 +935,11 @@ class Parser:
                 share_part = tuple(k for k in share_part if k != "time_of_day") + ("time_of_day",)
             if not share_part and group_by:
                 share_part = self._own_share_part(doc, parts)
+            when = tuple(
+                k for k, val in (("time_of_day", tod), ("day_type", day_type), ("weekdays", weekdays)) if val
+            )
+            if not share_part and not group_by and when and not outcomes:
+                share_part = when  # "share of Camden robbery on weekends": the part is the time
             if not share_part and not group_by:
                 if crime and (boroughs or bcus or venues or outcomes):
                     share_part = ("outcomes",) if outcomes else ("crime_types",)

@@ -189,6 +189,8 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "EXCLUDE": {
         "exclude": (
             "excluding",
+            "excl",
+            "exc",
             "except",
             "except for",
             "not including",

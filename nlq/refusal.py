@@ -55,7 +55,7 @@ _PLACE_IDS = re.compile(
     re.I,
 )
 _RATE_BASE = re.compile(
-    r"\bper\s+(?:1000|1,000|thousand|100k|100000|capita|head)?\s*(?:of\s+)?(?:the\s+)?"
+    r"\bper\s+(?:1000|1,000|1k|thousand|100k|100000|capita|head)?\s*(?:of\s+)?(?:the\s+)?"
     r"(?:residents?|people|population|inhabitants|persons?|head)\b",
     re.I,
 )

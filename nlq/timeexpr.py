@@ -580,7 +580,7 @@ _RULES = [
             r"(?:in\s+|over\s+|during\s+)?(?:the\s+)?(?:(?:so\s+far\s+)?this\s+year(?:\s+so\s+far)?|year\s+to\s+date|ytd|"
             r"(?:last|past|previous)\s+(?:calendar\s+)?year|"
             r"(?:last|past|previous|this|latest|most\s+recent)\s+(?:month|quarter|week|fortnight)|yesterday|today"
-            r"|latest\s+day|(?:last|previous)\s+years(?!\s+\w+\s+(?:months?|weeks?|days?)))"
+            r"|latest\s+day)"
         ),
         _named_relative,
     ),

@@ -40,6 +40,8 @@ CRIME_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "Robbery": ("mugging", "robbery", "robbed", "mugged", "street robbery"),
     "Burglary": (
+        "burg",
+        "burgs",
         "break-in",
         "break in",
         "burgled",
@@ -353,12 +355,19 @@ class Vocabulary:
             return
         if overwrite or phrase not in self.phrases:
             self.phrases[phrase] = (label, values)
+        if "'" in phrase and label in ("VENUE", "EVENT", "BOROUGH", "BCU"):
+            # "shepherds bush", "kings cross": names typed without their apostrophe
+            bare = phrase.replace("'s", "s").replace("'", "")
+            if bare not in self.phrases:
+                self.phrases[bare] = (label, values)
 
     def _build_phrases(self, table_synonyms: dict[str, tuple[str, ...]]) -> None:
         for name in self.boroughs:
             self._add(name, "BOROUGH", (name,), overwrite=True)
             for alias in BOROUGH_ALIASES.get(name, ()):
                 self._add(alias, "BOROUGH", (name,))
+            if not name.endswith("s"):  # "suttons theft": a possessive typed without its apostrophe
+                self._add(name + "s", "BOROUGH", (name,))
         for bcu in self.bcus:
             self._add(bcu + " bcu", "BCU", (bcu,), overwrite=True)
             self._add(bcu + " basic command unit", "BCU", (bcu,), overwrite=True)
@@ -404,6 +413,10 @@ class Vocabulary:
             if key in self.phrases and self.phrases[key][0] in ("BOROUGH", "VENUE", "CRIME", "BCU"):
                 continue
             self._add(p, "EVENT", (p,))
+            if p.isupper() and p.isalpha():  # "the BRITs": an acronym's plural names the same events
+                self._add(p + "s", "EVENT", (p,))
+            if "'" in p:  # "new years eve fireworks": typed without the apostrophe
+                self._add(p.replace("'s", "s").replace("'", ""), "EVENT", (p,))
             if " v " in p:  # 'Arsenal v Liverpool' is also typed 'Arsenal vs Liverpool'
                 self._add(p.replace(" v ", " vs "), "EVENT", (p,))
         for c in self.event_categories:

@@ -144,7 +144,8 @@ def test_kind_word_alone_is_not_understood(engine):
 def test_event_at_a_named_venue_keeps_to_that_venue(engine):
     intent = engine.parse("crimes during NFL games at Tottenham Hotspur Stadium").intent
     assert intent.event_venue == "Tottenham Hotspur Stadium"
-    assert engine.parse("crime near Wembley during NFL games").intent.event_venue is None
+    # DESIGN.md: a named venue keeps the event to the ones held there
+    assert engine.parse("crime near Wembley during NFL games").intent.event_venue == "Wembley Stadium"
 
 
 def test_unknown_words_are_reported_and_not_answered(engine):
