@@ -226,6 +226,7 @@ TIME_SHORT = {
     "qtr": "quarter",
     "qtrs": "quarters",
     "prev": "previous",
+    "nye": "new year's eve",
     "fri": "friday",
     "sat": "saturday",
     "sun": "sunday",
@@ -966,8 +967,38 @@ class Parser:
 
         if crime and excluded:  # "theft excluding shoplifting": the family without that member
             kept = [t for t in crime if t not in excluded]
-            if kept:
-                crime = kept
+            if not kept:  # "drug offences excluding cannabis": the data has no finer category
+                raise _Refusal(
+                    f"I can't leave out part of {' + '.join(crime)}: the data records it as one category."
+                )
+            crime = kept
+        if (
+            compare
+            and baseline is None
+            and len(times) == 1
+            and measure == "count"
+            and time_window is not None
+        ):
+            # "compare robbery in Camden with last year": this period beside the one named
+            i = next((t.i for t in doc if t.idx == times[0].start), None)
+            if i and words[i - 1] in ("with", "to", "than", "against", "vs", "versus", "v"):
+                current = _following(time_window)
+                if current is not None:
+                    time_window, baseline = current, time_window
+        if compare and not (
+            group_by
+            or baseline is not None
+            or measure == "change"
+            or len(boroughs) > 1
+            or len(bcus) > 1
+            or len(venues) > 1
+            or len(crime_parts) > 1
+        ):
+            # "burglary rate in Camden vs London", "compared to the London average": nothing to set it beside
+            raise _Refusal(
+                "I can't tell what to compare it with: name both sides, e.g. 'burglary in Camden vs Islington' "
+                "or 'this year vs last year'."
+            )
         if top_n is None and rank_parts and group_by:
             top_n = DEFAULT_PLURAL_TOP
         if "weekday" in group_by and day_type == "weekday" and not any(p.label == "DAYTYPE" for p in parts):
@@ -1148,6 +1179,10 @@ class Parser:
         crime_after = next((p for p in parts if p.label in ("CRIME", "ALL") and p.start > owner), None)
         if crime_after is None:
             return ()
+        if crime_after.label == "ALL" and any(
+            p.label == "CRIME" and p.start > crime_after.end for p in parts
+        ):
+            return ("crime_types",)  # "the highest proportion of its crime recorded as ASB"
         keys = {"OUTCOME", "TOD", "DAYTYPE", "DAYNAME", "EVENT", "EVENTCAT", "VENUE"}
         after = [p for p in parts if p.start >= crime_after.end and p.label in keys]
         return tuple(dict.fromkeys(SHARE_KEYS[p.label] for p in after))

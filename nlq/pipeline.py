@@ -244,6 +244,9 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
             "riskiest",
             "most dangerous",
             "leading",
+            "steepest",
+            "sharpest",
+            "fastest",
         ),
         "asc": (
             "bottom",

@@ -51,7 +51,10 @@ _PERSON_NOUNS = re.compile(
 # "the LSOA code and name", "street names": names of places, not of people
 _PLACE_IDS = re.compile(
     r"\b(?:(?:lsoa|street|road|borough|area|place|venue|location)s?\s+names?"
-    r"|codes?\s+and\s+names?|names?\s+and\s+codes?)\b",
+    r"|codes?\s+and\s+names?|names?\s+and\s+codes?"
+    # "boroughs whose rate ...": whose of a place or a group, not of a person
+    r"|(?:boroughs?|bcus?|lsoas?|areas?|streets?|roads?|months?|weeks?|days?|types?|categories|outcomes?"
+    r"|venues?|places?|neighbourhoods?)\s+whose)\b",
     re.I,
 )
 _RATE_BASE = re.compile(

@@ -457,6 +457,12 @@ def build(i: Intent, facts: Facts | None = None) -> exp.Select:
         groups.append(exp.column("population", table="b"))
     q = _rank(i, _where(q, conds), value)
     q = q.group_by(*groups) if groups else q
+    if i.having_op is not None and list(value.find_all(exp.Window)):
+        # a threshold on a share of the total: filter the shares once they are computed
+        inner = _display_order(i, q, exp.column(name)).subquery("shares")
+        ops = {">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}
+        cond = ops[i.having_op](this=exp.column(name), expression=exp.Literal.number(i.having_value))
+        return exp.select(exp.Star()).from_(inner).where(cond)
     q = _having(i, q, value)
     return _display_order(i, q, exp.column(name))
 

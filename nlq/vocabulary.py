@@ -120,6 +120,9 @@ OUTCOME_SYNONYMS: dict[str, tuple[str, ...]] = {
         "without a suspect",
         "no suspect found",
         "no suspect was identified",
+        "investigation complete and no suspect identified",
+        "investigation complete with no suspect identified",
+        "investigation complete no suspect identified",
         "no suspects were identified",
         "no suspect was found",
     ),
@@ -195,7 +198,7 @@ CATEGORY_SYNONYMS = {
         "game day",
     ),
     "concert": ("gig", "concert", "music event"),
-    "festival": ("festival", "carnival"),
+    "festival": ("festival",),
     "parade": ("parade", "procession"),
     "sport": ("match", "game", "sporting event"),
 }
@@ -267,6 +270,37 @@ GENERIC_WORDS = {
     "world",
     "final",
     "festival",
+}
+# last words of event names that say what kind of event it is, not which one
+EVENT_KIND_WORDS = {
+    "tour",
+    "final",
+    "finals",
+    "games",
+    "awards",
+    "festival",
+    "fireworks",
+    "parade",
+    "concert",
+    "match",
+    "matches",
+    "series",
+    "season",
+    "league",
+    "offs",
+    "championship",
+    "championships",
+    "cup",
+    "trophy",
+    "colour",
+    "colours",
+    "london",
+    "stadium",
+    "park",
+    "arena",
+    "spheres",
+    "optimism",
+    "carpenter",
 }
 VENUE_KIND_WORDS = {"stadium", "arena", "station", "centre", "center", "hall", "theatre", "ground", "venue"}
 
@@ -498,7 +532,7 @@ def event_name_parts(name: str) -> list[str]:
     >>> event_name_parts("Taylor Swift | The Eras Tour")
     ['Taylor Swift | The Eras Tour', 'Taylor Swift', 'Taylor', 'The Eras Tour', 'Eras Tour']
     >>> event_name_parts("Notting Hill Carnival 2024 (Family Day)")
-    ['Notting Hill Carnival', 'Notting']
+    ['Notting Hill Carnival', 'Carnival', 'Notting']
     """
     # years and asides are left to the question ("Carnival 2024 (Family Day)" -> "Carnival", year 2024)
     base = re.sub(r"\([^)]*\)|\b(19|20)\d{2}\b|'\d{2}\b", " ", name)
@@ -518,6 +552,10 @@ def event_name_parts(name: str) -> list[str]:
         if piece.lower().startswith("the "):
             piece = piece[4:]
             out.append(piece)
+        # a distinctive last word names the event too ("the carnival" for Notting Hill Carnival)
+        last = piece.split(" ")[-1]
+        if " " in piece and len(last) >= 6 and last[:1].isupper() and last.lower() not in EVENT_KIND_WORDS:
+            out.append(last)
         # a tour or a display is called by its name: 'Cowboy Carter Tour' -> 'Cowboy Carter',
         # "New Year's Eve Fireworks" -> "New Year's Eve"
         stem = re.sub(
