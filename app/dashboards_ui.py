@@ -386,3 +386,115 @@ def audit_view(prefix: str, *, anyone: bool, limit: int = 1000) -> None:
         on_click="ignore",
         key=f"{prefix}-csv",
     )
+
+
+# ---- "What changed this month" (insights decide, this draws) ------------------------------------------
+
+CHANGED_MONTHS = 3  # the tile shows the latest month's flags first, then the two months before
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _warehouse_counts(path: str, _stamp: str):
+    from insights.data import warehouse_counts
+
+    return warehouse_counts(path)
+
+
+def changed_area(dashboard, user, filters: dict | None = None) -> tuple[str, tuple[str, ...]] | None:
+    """(label, boroughs) the tile covers: the dashboard's area filter, else the supervisor's BCU."""
+    from insights.data import bcu_boroughs
+
+    filters = filters or {}
+    if filters.get("borough"):
+        return filters["borough"], (filters["borough"],)
+    bcu = filters.get("bcu") or (
+        getattr(user, "team", None) if dashboard.system_key == "supervisor_overview" else None
+    )
+    boroughs = bcu_boroughs().get(bcu or "")
+    return (f"{bcu} BCU", boroughs) if boroughs else None
+
+
+def changed_flags(boroughs, months: int = CHANGED_MONTHS):
+    """(flags newest first, series tested per month, latest month) for these boroughs."""
+    from insights import what_changed
+    from warehouse.paths import warehouse_path
+
+    path = warehouse_path()
+    counts = _warehouse_counts(str(path), services.warehouse_stamp(path))
+    if counts.empty:
+        return [], 0, None
+    mine = counts[counts["unit"].isin(list(boroughs))]
+    series = mine.groupby(["unit", "crime_type"]).ngroups
+    latest = max(counts["month"])
+    return what_changed(counts, boroughs, latest, months=months), series, latest
+
+
+def _sparkline(flag, key: str) -> None:
+    import plotly.graph_objects as go
+
+    colour = "#c0392b" if flag.direction == "high" else "#1f6fb2"
+    fig = go.Figure(
+        go.Scatter(
+            x=list(flag.history_months),
+            y=list(flag.history),
+            mode="lines+markers",
+            line={"color": "#7f8c8d", "width": 1.5},
+            marker={"size": [0] * (len(flag.history) - 1) + [7], "color": colour},
+            hovertemplate="%{x|%b %Y}: %{y:,}<extra></extra>",
+        )
+    )
+    fig.add_hrect(y0=flag.low, y1=flag.high, fillcolor="#95a5a6", opacity=0.18, line_width=0)
+    fig.update_layout(
+        height=56,
+        margin={"l": 0, "r": 0, "t": 2, "b": 2},
+        showlegend=False,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        plot_bgcolor="rgba(0,0,0,0)",
+    )
+    st.plotly_chart(fig, key=key, config={"displayModeBar": False, "staticPlot": False}, width="stretch")
+
+
+def what_changed_tile(dashboard, user, filters: dict | None = None) -> None:
+    """The "What changed this month" tile: each flag one sentence (opening Ask) and a sparkline."""
+    area = changed_area(dashboard, user, filters)
+    if area is None:
+        return
+    label, boroughs = area
+    with st.container(border=True, key="tile-what-changed"):
+        st.markdown(f":material/insights: **What changed this month · {render.md_escape(label)}**")
+        try:
+            flags, series, latest = changed_flags(boroughs)
+        except Exception:
+            log.exception("what changed failed")
+            st.error("What changed could not be worked out just now. The rest of the dashboard is fine.")
+            return
+        if latest is None:
+            st.caption("No data yet.")
+            return
+        st.caption(
+            f"{series} series (crime type × borough) against their seasonal baseline · 90% intervals · "
+            "false-discovery rate 5% · click a line to see it in Ask"
+        )
+        newest = [f for f in flags if f.month == latest]
+        if not newest:
+            st.success(
+                f"Nothing unusual in {render.month_label(latest)}: every series is within its expected range.",
+                icon=":material/check_circle:",
+            )
+        shown_month = None
+        for i, flag in enumerate(flags[:12]):
+            if flag.month != shown_month:
+                shown_month = flag.month
+                if flag.month != latest:
+                    st.caption(f"Earlier: {render.month_label(flag.month)}")
+            text, spark = st.columns([5, 2], vertical_alignment="center")
+            with text:
+                icon = ":material/trending_up:" if flag.direction == "high" else ":material/trending_down:"
+                st.page_link(
+                    "pages/ask.py", label=flag.sentence(), icon=icon, query_params={"q": flag.question()}
+                )
+            with spark:
+                _sparkline(flag, key=f"what-changed-spark-{i}")
+        if len(flags) > 12:
+            st.caption(f"and {len(flags) - 12} more")

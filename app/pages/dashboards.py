@@ -353,6 +353,7 @@ def _grid(dashboard_id: str, filters: dict) -> None:
         f":material/refresh: Refreshed at {now:%H:%M:%S}{note} · data as of {render.month_label(engine.data_as_of)}"
     )
     summary = st.empty()
+    ui.what_changed_tile(dashboard, user, filters)
     if not dashboard.pins:
         st.info(
             "No tiles yet. Ask a question, then use **Pin to dashboard** under the answer.",
