@@ -146,3 +146,95 @@ def what_changed_backtest(
         untouched_flag_share=float(untouched_all.mean()),
         per_type=per_type,
     )
+
+
+# ---- where next -------------------------------------------------------------------------------------
+
+
+@dataclass
+class WhereNextBacktest:
+    table: pd.DataFrame  # crime_type, month, hit rates and PAI of the model and both baselines, coverage
+    stability: pd.DataFrame  # crime_type, month, Jaccard overlap with the previous month's top set
+    fairness: pd.DataFrame  # borough, share of selected LSOAs, share of crime
+
+
+def _hit(top: np.ndarray, actual: np.ndarray, area: np.ndarray) -> tuple[float, float]:
+    hit = actual[top].sum() / max(actual.sum(), 1)
+    share = area[top].sum() / area.sum()
+    return float(hit), float(hit / share) if share else float("nan")
+
+
+def where_next_backtest(
+    counts: pd.DataFrame, units: pd.DataFrame, crime_types: list[str], months: int = 6, **options
+) -> WhereNextBacktest:
+    """For each of the last ``months`` months: forecast it from the months before, then score the
+    top 5% by hit rate (share of that month's crimes inside) and PAI (hit rate ÷ area share),
+    against last month's top 5% and the last 12 months' top 5%."""
+    from insights.where_next import forecast, rank_units, top_count
+
+    rows, stable, selected = [], [], []
+    units = units.reset_index(drop=True)
+    area = units["area_km2"].to_numpy(dtype=float)
+    names = units["unit"].to_numpy()
+    k = top_count(len(units))
+    for crime_type in crime_types:
+        piv = counts[counts["crime_type"] == crime_type].pivot_table(
+            index="unit", columns="month", values="count", aggfunc="sum"
+        )
+        piv = piv.reindex(units["unit"]).fillna(0)
+        cols = list(piv.columns)
+        y = piv.to_numpy(dtype=float)
+        previous = None
+        for t in range(len(cols) - months, len(cols)):
+            result = forecast(counts, units, crime_type, cols[t], **options)
+            by_unit = result.table.set_index("unit").loc[names]
+            model_top = by_unit["top"].to_numpy()
+            actual = y[:, t]
+            last_top = rank_units(y[:, t - 1], names) <= k
+            year_top = rank_units(y[:, max(0, t - 12) : t].sum(axis=1), names) <= k
+            inside = (actual >= by_unit["low"].to_numpy()) & (actual <= by_unit["high"].to_numpy())
+            hm, pm = _hit(model_top, actual, area)
+            hl, pl = _hit(last_top, actual, area)
+            hy, py = _hit(year_top, actual, area)
+            rows.append(
+                {
+                    "crime_type": crime_type,
+                    "month": cols[t],
+                    "hit_model": hm,
+                    "hit_last_month": hl,
+                    "hit_last_12": hy,
+                    "pai_model": pm,
+                    "pai_last_month": pl,
+                    "pai_last_12": py,
+                    "coverage": float(inside.mean()),
+                }
+            )
+            if previous is not None:
+                stable.append(
+                    {
+                        "crime_type": crime_type,
+                        "month": cols[t],
+                        "jaccard": float((model_top & previous).sum() / (model_top | previous).sum()),
+                    }
+                )
+            previous = model_top
+            selected.append(
+                pd.DataFrame(
+                    {
+                        "borough": units["borough"],
+                        "selected": model_top.astype(int),
+                        "crime": y[:, max(0, t - 12) : t].sum(axis=1),
+                    }
+                )
+            )
+    allsel = pd.concat(selected).groupby("borough")[["selected", "crime"]].sum()
+    fairness = pd.DataFrame(
+        {
+            "share_of_selected": allsel["selected"] / allsel["selected"].sum(),
+            "share_of_crime": allsel["crime"] / allsel["crime"].sum(),
+        }
+    )
+    fairness["ratio"] = fairness["share_of_selected"] / fairness["share_of_crime"]
+    return WhereNextBacktest(
+        pd.DataFrame(rows), pd.DataFrame(stable), fairness.sort_values("ratio", ascending=False)
+    )
