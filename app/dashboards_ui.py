@@ -474,7 +474,7 @@ def what_changed_tile(dashboard, user, filters: dict | None = None) -> None:
             return
         st.caption(
             f"{series} series (crime type × borough) against their seasonal baseline · 90% intervals · "
-            "false-discovery rate 5% · click a line to see it in Ask"
+            "false-discovery rate 5% · Open in Ask shows a series month by month"
         )
         newest = [f for f in flags if f.month == latest]
         if not newest:
@@ -491,8 +491,12 @@ def what_changed_tile(dashboard, user, filters: dict | None = None) -> None:
             text, spark = st.columns([5, 2], vertical_alignment="center")
             with text:
                 icon = ":material/trending_up:" if flag.direction == "high" else ":material/trending_down:"
+                st.markdown(f"{icon} {render.md_escape(flag.sentence())}")
                 st.page_link(
-                    "pages/ask.py", label=flag.sentence(), icon=icon, query_params={"q": flag.question()}
+                    "pages/ask.py",
+                    label="Open in Ask",
+                    icon=":material/search:",
+                    query_params={"q": flag.question()},
                 )
             with spark:
                 _sparkline(flag, key=f"what-changed-spark-{i}")
