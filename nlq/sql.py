@@ -524,10 +524,204 @@ def _rank(i: Intent, q: exp.Select, value: exp.Expression) -> exp.Select:
     return q.order_by(*order).limit(i.top_n)
 
 
+MAP_POINTS_MAX = 3_000  # up to this many records a map answer is the records themselves
+MAP_TARGET_CELLS = 1_500  # above it, hexagons sized so that about this many cover the area
+MAP_COLUMNS = (
+    "latitude", "longitude", "crimes", "crime_type", "top_types", "lsoa_names",
+    "location", "month", "occurred_at", "borough", "cell_m",
+)  # fmt: skip
+_M_PER_DEG_LAT = 111_195.0
+_M_PER_DEG_LON = _M_PER_DEG_LAT * math.cos(math.radians(51.5))  # a local plane about London's latitude
+
+
 def _points(i: Intent, facts: Facts | None = None) -> exp.Select:
+    """A map answer in one statement: the records themselves when there are at most
+    MAP_POINTS_MAX of them, otherwise hexagonal cells computed in the warehouse (`_cells`).
+
+    Both branches give MAP_COLUMNS and only one returns rows: a point is a cell of one crime
+    (``crimes`` 1, no ``cell_m``); a cell has its centre, its count, its top type, its top three
+    types and LSOAs, and ``cell_m``, the hexagon's centre-to-corner size in metres.
+    """
     conds = [cond for _, cond in conditions(i, facts=facts)]
     conds.append(exp.Not(this=exp.Is(this=c("latitude"), expression=exp.Null())))
-    return _where(_base(i, [c(n) for n in POINT_COLUMNS]), conds)
+    columns = [c(n) for n in ("latitude", "longitude", "crime_type", "month", "occurred_at", "location")]
+    m = _where(_base(i, [*columns, c("borough"), c("lsoa_name")]), conds)
+    records = exp.Subquery(this=exp.select(exp.column("records")).from_("ext"))
+    col = exp.column
+    few = (
+        exp.select(
+            col("latitude"),
+            col("longitude"),
+            exp.alias_(lit(1), "crimes"),
+            col("crime_type"),
+            exp.alias_(_null(exp.DataType.Type.VARCHAR), "top_types"),
+            exp.alias_(col("lsoa_name"), "lsoa_names"),
+            *[col(n) for n in ("location", "month", "occurred_at", "borough")],
+            exp.alias_(_null(exp.DataType.Type.DOUBLE), "cell_m"),
+        )
+        .from_("m")
+        .where(records <= lit(MAP_POINTS_MAX))
+    )
+    # The cells largest first; the points in the warehouse's own order, as a plain query gives them.
+    cells = _cells().order_by(
+        exp.Ordered(this=col("crimes"), desc=True),
+        *[exp.Ordered(this=col(n)) for n in ("latitude", "longitude")],
+    )
+    q = exp.union(exp.select("*").from_(cells.subquery("cells")), few, distinct=False)
+    q = q.with_("m", as_=m).with_("ext", as_=_extent()).with_("g", as_=_grid())
+    return q.with_("t", as_=_ranked("crime_type")).with_("l", as_=_ranked("lsoa_name"))
+
+
+def _null(kind) -> exp.Expression:
+    return exp.cast(exp.Null(), kind)
+
+
+def _p(e: exp.Expression) -> exp.Expression:
+    return exp.paren(e)
+
+
+def _xy() -> tuple[exp.Expression, exp.Expression]:
+    """A record's position in metres on the local plane."""
+    return (
+        _p(exp.column("longitude") * exp.Literal.number(round(_M_PER_DEG_LON, 3))),
+        _p(exp.column("latitude") * exp.Literal.number(_M_PER_DEG_LAT)),
+    )
+
+
+def _extent() -> exp.Select:
+    """How many records, and the hexagon size (metres, a multiple of 10, at least 20) for which
+    about MAP_TARGET_CELLS cells cover the middle 98% of them in each direction."""
+    x, y = _xy()
+
+    def span(v):
+        hi = _fn("quantile_cont", v, exp.Literal.number(0.99))
+        return _p(hi - _fn("quantile_cont", v.copy(), exp.Literal.number(0.01)))
+
+    area = _fn("greatest", span(x) * span(y), lit(1))
+    hexagon = exp.Literal.number(round(1.5 * math.sqrt(3), 4))  # area of a hexagon of size 1
+    size = _fn("sqrt", area / _p(hexagon * lit(MAP_TARGET_CELLS)))
+    size = _fn("greatest", exp.Round(this=size / lit(10)) * lit(10), lit(20))
+    return exp.select(exp.alias_(_count(), "records"), exp.alias_(size, "size")).from_("m")
+
+
+def _grid() -> exp.Select:
+    """Each record's hexagon (pointy-top, size s): the centres are two rectangular lattices,
+    steps sqrt(3)·s across and 3·s down, one offset by half a step each way; a record belongs
+    to the nearer of its two candidate centres. Only when there are more than MAP_POINTS_MAX."""
+    x, y = _xy()
+    size = exp.column("size", table="ext")
+    w = _p(_fn("sqrt", lit(3)) * size)
+    h = _p(lit(3) * size.copy())
+    gx, gy = _p(x / w), _p(y / h)
+
+    def sq(v):
+        return exp.Pow(this=_p(v), expression=lit(2))
+
+    near_a = sq(_p(gx - exp.Round(this=gx.copy())) * w.copy()) + sq(
+        _p(gy - exp.Round(this=gy.copy())) * h.copy()
+    )
+    off_x = _p(gx.copy() - exp.Floor(this=gx.copy()) - exp.Literal.number(0.5))
+    off_y = _p(gy.copy() - exp.Floor(this=gy.copy()) - exp.Literal.number(0.5))
+    near_b = sq(off_x * w.copy()) + sq(off_y * h.copy())
+    a_wins = _p(near_a) <= _p(near_b)
+
+    def pick(g):
+        return exp.Case(
+            ifs=[exp.If(this=a_wins.copy(), true=exp.Round(this=g.copy()))],
+            default=exp.Floor(this=g.copy()) + exp.Literal.number(0.5),
+        )
+
+    return (
+        exp.select("m.*", size.copy(), exp.alias_(pick(gx), "hx"), exp.alias_(pick(gy), "hy"))
+        .from_("m")
+        .join("ext", join_type="cross")
+        .where(exp.column("records", table="ext") > lit(MAP_POINTS_MAX))
+    )
+
+
+def _ranked(name: str) -> exp.Select:
+    """Records per cell and *name*, ranked within the cell by count, ties by name."""
+    rank = exp.Window(
+        this=exp.RowNumber(),
+        partition_by=[exp.column("hx"), exp.column("hy")],
+        order=exp.Order(
+            expressions=[exp.Ordered(this=_count(), desc=True), exp.Ordered(this=exp.column(name))]
+        ),
+    )
+    return (
+        exp.select("hx", "hy", "size", name, exp.alias_(_count(), "n"), exp.alias_(rank, "rk"))
+        .from_("g")
+        .group_by("hx", "hy", "size", name)
+    )
+
+
+def _listed(text: exp.Expression, sep: str, table: str) -> exp.Expression:
+    """The top three of a cell, in rank order, joined by *sep*."""
+    rk = exp.column("rk", table=table)
+    agg = exp.GroupConcat(this=exp.Order(this=text, expressions=[exp.Ordered(this=rk)]), separator=lit(sep))
+    return exp.Filter(this=agg, expression=exp.Where(this=rk.copy() <= lit(3)))
+
+
+def _cells() -> exp.Select:
+    """The cells of ``g``: centre, count, top type, top three types with their counts, top three
+    LSOA names and how many more LSOAs the cell covers."""
+    T = exp.DataType.Type
+    t = lambda n: exp.column(n, table="t")  # noqa: E731
+    label = exp.DPipe(
+        this=t("crime_type"), expression=exp.DPipe(this=lit(" "), expression=exp.cast(t("n"), T.VARCHAR))
+    )
+    types = (
+        exp.select(
+            "hx",
+            "hy",
+            exp.alias_(exp.Max(this=t("size")), "size"),
+            exp.alias_(exp.cast(exp.Sum(this=t("n")), exp.DataType.Type.BIGINT), "crimes"),
+            exp.alias_(
+                exp.Filter(this=exp.Max(this=t("crime_type")), expression=exp.Where(this=t("rk").eq(lit(1)))),
+                "crime_type",
+            ),
+            exp.alias_(_listed(label, " · ", "t"), "top_types"),
+        )
+        .from_(exp.to_table("t"))
+        .group_by("hx", "hy")
+    )
+    more = exp.DPipe(
+        this=lit(" and "),
+        expression=exp.DPipe(this=exp.cast(_p(_count() - lit(3)), T.VARCHAR), expression=lit(" more")),
+    )
+    extra = exp.Case(ifs=[exp.If(this=_count() > lit(3), true=more)], default=lit(""))
+    names = (
+        exp.select(
+            "hx",
+            "hy",
+            exp.alias_(
+                exp.DPipe(this=_listed(exp.column("lsoa_name", table="l"), ", ", "l"), expression=extra),
+                "lsoa_names",
+            ),
+        )
+        .from_(exp.to_table("l"))
+        .group_by("hx", "hy")
+    )
+    a, b = (lambda n: exp.column(n, table="a")), (lambda n: exp.column(n, table="b"))
+    lat = a("hy") * _p(lit(3) * a("size")) / exp.Literal.number(_M_PER_DEG_LAT)
+    lon = a("hx") * _p(_fn("sqrt", lit(3)) * a("size")) / exp.Literal.number(round(_M_PER_DEG_LON, 3))
+    return (
+        exp.select(
+            exp.alias_(lat, "latitude"),
+            exp.alias_(lon, "longitude"),
+            a("crimes"),
+            a("crime_type"),
+            a("top_types"),
+            b("lsoa_names"),
+            exp.alias_(_null(T.VARCHAR), "location"),
+            exp.alias_(_null(T.DATE), "month"),
+            exp.alias_(_null(T.TIMESTAMP), "occurred_at"),
+            exp.alias_(_null(T.VARCHAR), "borough"),
+            exp.alias_(exp.cast(a("size"), T.DOUBLE), "cell_m"),
+        )
+        .from_(types.subquery("a"))
+        .join(names.subquery("b"), on=exp.and_(a("hx").eq(b("hx")), a("hy").eq(b("hy"))))
+    )
 
 
 def _change(i: Intent, facts: Facts | None = None) -> exp.Select:
