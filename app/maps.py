@@ -1,17 +1,28 @@
-"""pydeck maps for answers: density plus points, the venue and its radius, over borough outlines.
+"""pydeck maps for answers: hexagonal cells (or points when few), the venue and its radius,
+over borough outlines and, when zoomed in, faint LSOA outlines.
 
-No map tiles can be fetched offline, so geographic context comes from our own layers:
-borough outlines and names. A base map is added only when a style is configured.
+The warehouse does the aggregation (nlq.sql._points): a big answer arrives as cells with
+counts, top types and LSOA names; a small one as the records themselves. No map tiles can be
+fetched offline, so geographic context comes from our own layers: borough outlines and names,
+LSOA outlines (seeds/lsoa_outlines.csv), venues. A base map is added only when a style is set.
 """
 
 from __future__ import annotations
 
+import csv
+import functools
 import math
+from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import pydeck as pdk
 
 LONDON = (51.5072, -0.1276)
+LSOA_OUTLINES = Path(__file__).resolve().parents[1] / "seeds" / "lsoa_outlines.csv"
+# Yellow to red (ColorBrewer YlOrRd, 5 classes): crimes per cell, light to dark.
+CELL_COLOURS = ([255, 237, 160], [254, 178, 76], [253, 141, 60], [240, 59, 32], [189, 0, 38])
+LSOA_ZOOM = 11.0  # LSOA outlines only from this zoom in (a borough or closer)
 POINT_FIELDS = ("crime_type", "location", "occurred_at", "month", "last_outcome_category", "borough")
 TOOLTIP = {
     "html": "<b>{title}</b><br/>{detail}",
@@ -59,25 +70,59 @@ def points(frame: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def view_over(
-    pts: pd.DataFrame, venues: list[tuple[str, float, float]], radius_m: float | None
+def _fit(
+    west: float, south: float, east: float, north: float, width_px: int, height_px: int
 ) -> pdk.ViewState:
-    """Initial view: on the venue (zoom ~14) or fitted to the bulk of the points (London ~10)."""
+    """The view that shows these bounds on a map of this size (deck.gl: 512 px world at zoom 0;
+    latitude degrees stretch by 1/cos(lat) in Mercator)."""
+    centre = ((south + north) / 2, (west + east) / 2)
+    lon_span = max(east - west, 0.002)
+    lat_span = max((north - south) / math.cos(math.radians(centre[0])), 0.002)
+    zoom = min(math.log2(width_px * 360 / (512 * lon_span)), math.log2(height_px * 360 / (512 * lat_span)))
+    return pdk.ViewState(
+        latitude=centre[0], longitude=centre[1], zoom=round(max(8.5, min(16.0, zoom - 0.15)), 2)
+    )
+
+
+def view_over(
+    pts: pd.DataFrame,
+    venues: list[tuple[str, float, float]],
+    radius_m: float | None,
+    *,
+    width_px: int = 900,
+    height_px: int = 480,
+    area: tuple[float, float, float, float] | None = None,
+) -> pdk.ViewState:
+    """Initial view, fitted to the area asked about: the venue and its ring; else the named
+    boroughs (*area*: west, south, east, north); else the bulk of the points; else London."""
     if len(venues) == 1:
         radius = radius_m or 500
         zoom = 14.0 if radius <= 700 else 13.0 if radius <= 1500 else 12.0
-        return pdk.ViewState(latitude=venues[0][1], longitude=venues[0][2], zoom=zoom)
+        zoom -= max(0.0, math.log2(900 / max(width_px, 200)))  # a narrow (phone) map: one step out
+        return pdk.ViewState(latitude=venues[0][1], longitude=venues[0][2], zoom=round(zoom, 2))
+    if area is not None:
+        return _fit(*area, width_px, height_px)
     if pts.empty:
-        return pdk.ViewState(latitude=LONDON[0], longitude=LONDON[1], zoom=9.6)
+        return _fit(-0.51, 51.29, 0.33, 51.69, width_px, height_px)  # Greater London
     lat_lo, lat_hi = pts["lat"].quantile([0.02, 0.98])
     lon_lo, lon_hi = pts["lon"].quantile([0.02, 0.98])
-    centre = ((lat_lo + lat_hi) / 2, (lon_lo + lon_hi) / 2)
-    # Fit the span into roughly a 900 x 480 px map (deck.gl: 512 px world at zoom 0);
-    # latitude degrees stretch by 1/cos(lat) in Mercator.
-    lon_span = max(lon_hi - lon_lo, 0.01)
-    lat_span = max((lat_hi - lat_lo) / math.cos(math.radians(centre[0])), 0.01)
-    zoom = min(math.log2(900 * 360 / (512 * lon_span)), math.log2(480 * 360 / (512 * lat_span))) - 0.2
-    return pdk.ViewState(latitude=centre[0], longitude=centre[1], zoom=max(9.3, min(15.0, zoom)))
+    return _fit(lon_lo, lat_lo, lon_hi, lat_hi, width_px, height_px)
+
+
+def area_bounds(outlines: dict | None, boroughs) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the named boroughs' outlines, or None."""
+    names = set(boroughs or ())
+    if not outlines or not names:
+        return None
+    xs, ys = [], []
+    for feature in outlines.get("features", []):
+        if feature.get("properties", {}).get("borough") not in names:
+            continue
+        for poly in feature["geometry"]["coordinates"]:
+            for ring in poly:
+                xs += [p[0] for p in ring]
+                ys += [p[1] for p in ring]
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
 
 
 def outline_layer(outlines: dict | None) -> list[pdk.Layer]:
@@ -136,30 +181,217 @@ def name_layer(boroughs: pd.DataFrame | None) -> list[pdk.Layer]:
     ]
 
 
-def density_layer(pts: pd.DataFrame, metres_per_pixel: float) -> list[pdk.Layer]:
-    """Hexagons about 28 px across at the initial zoom; none for fewer than 20 points."""
-    if len(pts) < 20:
-        return []
+def is_cells(frame: pd.DataFrame | None) -> bool:
+    """Whether a map answer came back as warehouse cells rather than records."""
+    return frame is not None and "cell_m" in frame and bool(frame["cell_m"].notna().any())
+
+
+@dataclass(frozen=True)
+class Legend:
+    """Classes of crimes per cell: (colour, label) pairs, light to dark."""
+
+    classes: tuple[tuple[tuple[int, int, int], str], ...]
+    title: str = "Crimes per cell"
+
+
+def _breaks(counts: pd.Series) -> list[int]:
+    """Upper bounds of up to five classes: quantiles of the cell counts, rounded to readable
+    numbers, strictly increasing; the last is the largest cell."""
+    top = int(counts.max())
+    out: list[int] = []
+    for q in (0.4, 0.7, 0.88, 0.97):
+        v = float(counts.quantile(q))
+        step = 10 ** max(0, int(math.log10(max(v, 1))) - 1)
+        v = int(math.ceil(v / step) * step)
+        if v < top and (not out or v > out[-1]):
+            out.append(v)
+    return [*out, top]
+
+
+def legend(frame: pd.DataFrame) -> Legend | None:
+    """The colour classes of a cell map (None for a point map)."""
+    if not is_cells(frame):
+        return None
+    breaks, lo, classes = _breaks(frame["crimes"]), 1, []
+    colours = CELL_COLOURS[len(CELL_COLOURS) - len(breaks) :]
+    for colour, hi in zip(colours, breaks, strict=True):
+        classes.append((tuple(colour), f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"))
+        lo = hi + 1
+    return Legend(tuple(classes))
+
+
+def _colour_index(counts: pd.Series, breaks: list[int]) -> pd.Series:
+    idx = pd.Series(0, index=counts.index)
+    for bound in breaks[:-1]:
+        idx += (counts > bound).astype(int)
+    return idx
+
+
+def cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """JSON-safe cells: centre, fill colour, and a tooltip with count, top types and LSOAs."""
+    data = frame[frame["cell_m"].notna()]
+    counts = data["crimes"].astype(int)
+    breaks = _breaks(counts)
+    colours = CELL_COLOURS[len(CELL_COLOURS) - len(breaks) :]
+    fill = _colour_index(counts, breaks).map(lambda k: [*colours[k], 210])
+    title = counts.map(lambda n: f"{n:,} crime{'s' if n != 1 else ''}")
+    types = data["top_types"].fillna("").map(_types_text)
+    lsoas = data["lsoa_names"].fillna("").map(lambda t: f"LSOA: {t}" if t else "")
+    return pd.DataFrame(
+        {
+            "lat": data["latitude"].astype(float).round(6),
+            "lon": data["longitude"].astype(float).round(6),
+            "title": title,
+            "detail": types.str.cat(lsoas, sep="<br/>"),
+            "fill": fill,
+        }
+    ).reset_index(drop=True)
+
+
+def _types_text(top: str) -> str:
+    """ "Burglary 120 · Robbery 30" with thousands separators: "Burglary 120 · Robbery 30"."""
+    parts = []
+    for part in top.split(" · "):
+        name, _, n = part.rpartition(" ")
+        parts.append(f"{name} {int(n):,}" if n.isdigit() else part)
+    return " · ".join(parts)
+
+
+def cell_layer(frame: pd.DataFrame) -> list[pdk.Layer]:
+    """The warehouse's hexagons (pointy-top, as nlq.sql lays them out), coloured by count."""
+    size = float(frame["cell_m"].dropna().iloc[0])
     return [
         _layer(
-            "HexagonLayer",
-            pts,
-            "density",
-            radius=max(20, round(14 * metres_per_pixel)),
-            coverage=0.95,
+            "ColumnLayer",
+            cells(frame),
+            "cells",
+            disk_resolution=6,
+            radius=size,
+            coverage=0.94,
             extruded=False,
-            opacity=0.45,
-            color_range=[
-                [255, 237, 160],
-                [254, 217, 118],
-                [254, 178, 76],
-                [253, 141, 60],
-                [240, 59, 32],
-                [189, 0, 38],
-            ],
+            get_fill_color="fill",
+            pickable=True,
+            auto_highlight=True,
+        )
+    ]
+
+
+def summary(frame: pd.DataFrame | None) -> str:
+    """What the map shows, in one sentence: "47,254 records in 742 cells (hexagons 170 m across)"."""
+    if frame is None or frame.empty:
+        return "No records to map."
+    if is_cells(frame):
+        size = float(frame["cell_m"].dropna().iloc[0])
+        records, n = int(frame["crimes"].sum()), len(frame)
+        return (
+            f"{records:,} records in {n:,} cells (hexagons {round(size * math.sqrt(3)):,} m across); "
+            "darker means more crimes per cell."
+        )
+    n = len(points(frame))
+    return f"{n:,} record{'s' if n != 1 else ''}, one dot each."
+
+
+def text_alternative(frame: pd.DataFrame | None) -> str:
+    """The map in words, for screen readers and small screens."""
+    if frame is None or frame.empty:
+        return "The map is empty."
+    if is_cells(frame):
+        top = frame.loc[frame["crimes"].idxmax()]
+        where = str(top["lsoa_names"] or "").split(",")[0].split(" and ")[0]
+        return (
+            f"The busiest cell had {int(top['crimes']):,} crimes, mostly {top['crime_type']}"
+            + (f", around {where}" if where else "")
+            + "."
+        )
+    types = frame["crime_type"].value_counts() if "crime_type" in frame else pd.Series(dtype=int)
+    if types.empty:
+        return summary(frame)
+    return f"{len(frame):,} records; the most common type is {types.index[0]} ({int(types.iloc[0]):,})."
+
+
+@functools.lru_cache(maxsize=1)
+def _lsoa_shapes() -> tuple[tuple[str, str, tuple, tuple[float, float, float, float]], ...]:
+    """(name, borough, rings, bbox) of every LSOA in seeds/lsoa_outlines.csv (empty when absent)."""
+    try:
+        with open(LSOA_OUTLINES, newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except OSError:
+        return ()
+    out = []
+    for row in rows:
+        rings = tuple(tuple(decode_polyline(part)) for part in row["outline"].split())
+        lons = [p[0] for ring in rings for p in ring]
+        lats = [p[1] for ring in rings for p in ring]
+        if lons:
+            out.append(
+                (row["lsoa_name"], row["borough"], rings, (min(lons), min(lats), max(lons), max(lats)))
+            )
+    return tuple(out)
+
+
+def decode_polyline(text: str, precision: int = 5) -> list[tuple[float, float]]:
+    """(lon, lat) points of a Google encoded polyline (lat first in the text)."""
+    points, index, lat, lon, factor = [], 0, 0, 0, 10**precision
+    while index < len(text):
+        deltas = []
+        for _ in range(2):
+            shift = result = 0
+            while True:
+                b = ord(text[index]) - 63
+                index += 1
+                result |= (b & 0x1F) << shift
+                shift += 5
+                if b < 0x20:
+                    break
+            deltas.append(~(result >> 1) if result & 1 else result >> 1)
+        lat, lon = lat + deltas[0], lon + deltas[1]
+        points.append((lon / factor, lat / factor))
+    return points
+
+
+def lsoa_outlines(bounds: tuple[float, float, float, float]) -> dict:
+    """GeoJSON of the LSOA outlines that touch *bounds* (west, south, east, north)."""
+    west, south, east, north = bounds
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": name},
+            "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in ring] for ring in rings[:1]]},
+        }
+        for name, _, rings, (w, s, e, n) in _lsoa_shapes()
+        if w <= east and e >= west and s <= north and n >= south
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def lsoa_layer(view: pdk.ViewState, width_px: int, height_px: int) -> list[pdk.Layer]:
+    """Faint LSOA outlines over the area in view, only when zoomed in to a borough or closer."""
+    if view.zoom < LSOA_ZOOM:
+        return []
+    bounds = view_bounds(view, width_px, height_px)
+    data = lsoa_outlines(bounds)
+    if not data["features"]:
+        return []
+    return [
+        pdk.Layer(
+            "GeoJsonLayer",
+            data=data,
+            id="lsoa-outlines",
+            stroked=True,
+            filled=False,
+            get_line_color=[120, 130, 145, 110],
+            line_width_min_pixels=0.6,
             pickable=False,
         )
     ]
+
+
+def view_bounds(view: pdk.ViewState, width_px: int, height_px: int) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of what a view shows on a map of this size (a margin added)."""
+    deg_per_px = 360 / (512 * 2**view.zoom)
+    half_w = width_px / 2 * deg_per_px * 1.2
+    half_h = height_px / 2 * deg_per_px * math.cos(math.radians(view.latitude)) * 1.2
+    return (view.longitude - half_w, view.latitude - half_h, view.longitude + half_w, view.latitude + half_h)
 
 
 def point_layer(pts: pd.DataFrame) -> pdk.Layer:
@@ -242,16 +474,29 @@ def deck(
     outlines: dict | None = None,
     boroughs: pd.DataFrame | None = None,
     map_style: str | None = None,
+    areas: tuple[str, ...] | list[str] | None = None,
+    width_px: int = 900,
+    height_px: int = 560,
 ) -> pdk.Deck:
-    """The map for an answer: density hexagons, points with tooltips, venues and their radius."""
-    pts = points(frame)
-    view = view_over(pts, venues or [], radius_m)
-    metres_per_pixel = 78_272 * math.cos(math.radians(view.latitude)) / 2**view.zoom
+    """The map for an answer: cells (or points), faint LSOA outlines when zoomed in, borough
+    outlines and names, venues and their radius; fitted to the venue, the boroughs in *areas*,
+    or the data."""
+    big = is_cells(frame)
+    pts = cells(frame) if big else points(frame)
+    view = view_over(
+        pts,
+        venues or [],
+        radius_m,
+        width_px=width_px,
+        height_px=height_px,
+        area=area_bounds(outlines, areas),
+    )
     layers = [
         *outline_layer(outlines),
-        *density_layer(pts, metres_per_pixel),
-        point_layer(pts),
-        *name_layer(boroughs),
+        *(cell_layer(frame) if big else []),
+        *lsoa_layer(view, width_px, height_px),
+        *([] if big else [point_layer(pts)]),
+        *name_layer(boroughs if view.zoom < 13.5 else None),
         *venue_layers(venues or [], radius_m),
     ]
     if map_style:

@@ -7,6 +7,7 @@ many answers on one page.
 from __future__ import annotations
 
 import math
+import time
 from datetime import date
 
 import pandas as pd
@@ -103,9 +104,46 @@ def _audit_csv(question: str, rows: int) -> None:
     auditing.audit_download("answer_csv", {"question": question, "rows": rows})
 
 
-def _map(reply, key: str, compact: bool) -> None:
+def is_phone() -> bool:
+    """Whether the browser says it is a phone (maps are then fitted to a narrow screen)."""
+    try:
+        agent = st.context.headers.get("User-Agent") or ""
+    except Exception:  # no browser (AppTest, a warm-up thread)
+        return False
+    return any(word in agent for word in ("Mobile", "Android", "iPhone"))
+
+
+def _areas(intent, boroughs: pd.DataFrame) -> tuple[str, ...]:
+    """The boroughs a map should be fitted to: those named, and those of the BCUs named."""
+    names = list(getattr(intent, "boroughs", None) or ())
+    bcus = getattr(intent, "bcus", None) or ()
+    if bcus and boroughs is not None and {"bcu", "borough"} <= set(boroughs):
+        names += boroughs.loc[boroughs["bcu"].isin(bcus), "borough"].tolist()
+    return tuple(dict.fromkeys(names))
+
+
+def legend_html(legend: maps.Legend) -> str:
+    """The colour classes as a compact row of swatches (numbers only: nothing user-typed)."""
+    swatches = "".join(
+        f'<span style="display:inline-flex;align-items:center;gap:4px;margin-right:10px;white-space:nowrap">'
+        f'<span style="width:14px;height:14px;border-radius:3px;display:inline-block;'
+        f'background:rgb({r},{g},{b})"></span>{label}</span>'
+        for (r, g, b), label in legend.classes
+    )
+    return (
+        f'<div class="ub-legend" role="img" aria-label="{legend.title}: '
+        + ", ".join(label for _, label in legend.classes)
+        + f'" style="font-size:0.85rem;line-height:1.9"><b>{legend.title}</b>&nbsp; {swatches}</div>'
+    )
+
+
+def _map(reply, key: str, compact: bool) -> float:
+    """Draw the map of an answer; returns the milliseconds spent building it (for the footer)."""
+    start = time.perf_counter()
     facts = services.get_facts()
     spots, radius = _venues(reply.intent, facts.venues)
+    phone = is_phone()
+    height = 340 if compact else 420 if phone else 560
     deck = maps.deck(
         reply.frame,
         venues=spots,
@@ -113,10 +151,19 @@ def _map(reply, key: str, compact: bool) -> None:
         outlines=services.borough_outlines(),
         boroughs=facts.boroughs,
         map_style=services.map_style(),
+        areas=_areas(reply.intent, facts.boroughs),
+        width_px=360 if phone else 340 if compact else 900,
+        height_px=height,
     )
-    st.pydeck_chart(deck, height=340 if compact else 560, key=f"{key}-map")
-    shown = len(maps.points(reply.frame))
-    st.caption(f"{shown:,} mapped records · hexagons show density; hover a point for details.")
+    st.caption(md_escape(maps.summary(reply.frame)) + " " + md_escape(maps.text_alternative(reply.frame)))
+    st.pydeck_chart(deck, height=height, key=f"{key}-map")
+    legend = maps.legend(reply.frame)
+    if legend is not None:
+        st.markdown(legend_html(legend), unsafe_allow_html=True)
+        st.caption("Hover or tap a cell for its count, top crime types and the LSOAs it covers.")
+    elif reply.frame is not None and not reply.frame.empty:
+        st.caption("Hover or tap a dot for the crime, place, time and outcome.")
+    return (time.perf_counter() - start) * 1000
 
 
 def _venues(intent, venues: pd.DataFrame) -> tuple[list[tuple[str, float, float]], float | None]:
@@ -161,9 +208,16 @@ def _sql(reply, *, expanded: bool = False) -> None:
         st.code(pretty_sql(reply.sql), language="sql", wrap_lines=True)
 
 
-def render_reply(reply, *, key: str, compact: bool = False) -> None:
+def render_reply(reply, *, key: str, compact: bool = False) -> float:
     """Draw an answer: a refusal message; a single number with its SQL and CSV underneath; or
-    tabs Chart | Table | SQL with the CSV download under them (in the Table tab on tiles)."""
+    tabs Chart | Table | SQL with the CSV download under them (in the Table tab on tiles).
+    Returns the milliseconds spent drawing it, which the footer adds to the answer's time."""
+    start = time.perf_counter()
+    _draw_reply(reply, key=key, compact=compact)
+    return (time.perf_counter() - start) * 1000
+
+
+def _draw_reply(reply, *, key: str, compact: bool) -> None:
     if reply.error:
         st.info(md_escape(reply.error), icon=":material/info:")
         return
@@ -228,13 +282,14 @@ def month_label(value: date | None) -> str:
     return value.strftime("%B %Y") if value else "unknown"
 
 
-def footer_text(reply, data_as_of: date | None, synthetic: bool) -> str:
-    """The text of ``footer``: records looked at, time taken, data month, synthetic label."""
+def footer_text(reply, data_as_of: date | None, synthetic: bool, drawn_ms: float = 0.0) -> str:
+    """The text of ``footer``: records looked at, time taken (answering plus drawing: a map's
+    layers are built here, not in the engine), data month, synthetic label."""
     parts = []
     if reply.rows_scanned is not None:
         parts.append(f"Looked at {reply.rows_scanned:,} records")
     if reply.elapsed_ms is not None:
-        ms = reply.elapsed_ms
+        ms = reply.elapsed_ms + (drawn_ms or 0.0)
         parts.append(f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.0f} ms")
     parts.append(f"data as of {month_label(data_as_of)}")
     if synthetic:
@@ -242,6 +297,6 @@ def footer_text(reply, data_as_of: date | None, synthetic: bool) -> str:
     return " · ".join(parts)
 
 
-def footer(reply, data_as_of: date | None, synthetic: bool) -> None:
+def footer(reply, data_as_of: date | None, synthetic: bool, drawn_ms: float = 0.0) -> None:
     """One line under every answer: records looked at, time taken, data month, synthetic label."""
-    st.caption(footer_text(reply, data_as_of, synthetic))
+    st.caption(footer_text(reply, data_as_of, synthetic, drawn_ms))

@@ -45,7 +45,9 @@ def main() -> None:
     boroughs = con.table("boroughs").df()
     venues = con.table("venues").df()
     con.close()
-    outlines = json.loads((Path(__file__).resolve().parents[1] / "seeds" / "borough_outlines.geojson").read_text())
+    outlines = json.loads(
+        (Path(__file__).resolve().parents[1] / "seeds" / "borough_outlines.geojson").read_text()
+    )
 
     def answer(question: str):
         reply = engine.ask(question)

@@ -7,6 +7,7 @@ Writes compact figures only (never the downloaded files themselves):
   seeds/lsoas.csv              LSOA centroids (ONS, OGL v3.0) and per-category volume weights (MPS)
   seeds/outcome_shares.csv     outcome mix per category (City of London Police street files, OGL v3.0)
   seeds/borough_outlines.geojson  simplified borough outlines (ONS, OGL v3.0)
+  seeds/lsoa_outlines.csv         simplified LSOA 2021 outlines (ONS, OGL v3.0) as encoded polylines
 and fills the derived area / centroid columns of the hand-kept seeds/boroughs.csv.
 """
 
@@ -200,6 +201,95 @@ def derive_boroughs(geo: Path) -> int:
     return len(rows)
 
 
+def bng_to_wgs84(easting: float, northing: float) -> tuple[float, float]:
+    """British National Grid (OSGB36, EPSG:27700) to WGS84 (lon, lat): the inverse transverse
+    Mercator on the Airy 1830 ellipsoid, then the OS's 7-parameter Helmert (about 5 m)."""
+    a, b = 6377563.396, 6356256.909
+    f0, lat0, lon0, n0, e0 = 0.9996012717, math.radians(49), math.radians(-2), -100000.0, 400000.0
+    e2 = 1 - (b * b) / (a * a)
+    n = (a - b) / (a + b)
+    lat, m = lat0, 0.0
+    while True:
+        lat = (northing - n0 - m) / (a * f0) + lat
+        d, s_ = lat - lat0, lat + lat0
+        m = (
+            b
+            * f0
+            * (
+                (1 + n + 5 / 4 * n**2 + 5 / 4 * n**3) * d
+                - (3 * n + 3 * n**2 + 21 / 8 * n**3) * math.sin(d) * math.cos(s_)
+                + (15 / 8 * n**2 + 15 / 8 * n**3) * math.sin(2 * d) * math.cos(2 * s_)
+                - 35 / 24 * n**3 * math.sin(3 * d) * math.cos(3 * s_)
+            )
+        )
+        if abs(northing - n0 - m) < 1e-5:
+            break
+    sin, cos, tan = math.sin(lat), math.cos(lat), math.tan(lat)
+    nu = a * f0 / math.sqrt(1 - e2 * sin * sin)
+    rho = a * f0 * (1 - e2) / (1 - e2 * sin * sin) ** 1.5
+    eta2 = nu / rho - 1
+    de = easting - e0
+    vii = tan / (2 * rho * nu)
+    viii = tan / (24 * rho * nu**3) * (5 + 3 * tan**2 + eta2 - 9 * tan**2 * eta2)
+    ix = tan / (720 * rho * nu**5) * (61 + 90 * tan**2 + 45 * tan**4)
+    x = 1 / (cos * nu)
+    xi = 1 / (cos * 6 * nu**3) * (nu / rho + 2 * tan**2)
+    xii = 1 / (cos * 120 * nu**5) * (5 + 28 * tan**2 + 24 * tan**4)
+    xiia = 1 / (cos * 5040 * nu**7) * (61 + 662 * tan**2 + 1320 * tan**4 + 720 * tan**6)
+    phi = lat - vii * de**2 + viii * de**4 - ix * de**6
+    lam = lon0 + x * de - xi * de**3 + xii * de**5 - xiia * de**7
+    # OSGB36 geodetic -> cartesian -> Helmert -> WGS84 cartesian -> geodetic
+    sp, cp = math.sin(phi), math.cos(phi)
+    nu = a / math.sqrt(1 - e2 * sp * sp)
+    x1, y1, z1 = nu * cp * math.cos(lam), nu * cp * math.sin(lam), (1 - e2) * nu * sp
+    tx, ty, tz, scale = 446.448, -125.157, 542.060, -20.4894e-6
+    rx, ry, rz = (math.radians(v / 3600) for v in (0.1502, 0.2470, 0.8421))
+    x2 = tx + (1 + scale) * x1 - rz * y1 + ry * z1
+    y2 = ty + rz * x1 + (1 + scale) * y1 - rx * z1
+    z2 = tz - ry * x1 + rx * y1 + (1 + scale) * z1
+    a2, b2 = 6378137.0, 6356752.3141
+    e22 = 1 - (b2 * b2) / (a2 * a2)
+    p = math.hypot(x2, y2)
+    phi = math.atan2(z2, p * (1 - e22))
+    for _ in range(10):
+        nu = a2 / math.sqrt(1 - e22 * math.sin(phi) ** 2)
+        phi = math.atan2(z2 + e22 * nu * math.sin(phi), p)
+    return math.degrees(math.atan2(y2, x2)), math.degrees(phi)
+
+
+def encode_polyline(points: list[tuple[float, float]], precision: int = 5) -> str:
+    """Google's encoded-polyline text for (lon, lat) points (stored lat first, as the format has it)."""
+    out, last = [], (0, 0)
+    for lon, lat in points:
+        now = (round(lat * 10**precision), round(lon * 10**precision))
+        for value in (now[0] - last[0], now[1] - last[1]):
+            value = ~(value << 1) if value < 0 else value << 1
+            while value >= 0x20:
+                out.append(chr((0x20 | (value & 0x1F)) + 63))
+                value >>= 5
+            out.append(chr(value + 63))
+        last = now
+    return "".join(out)
+
+
+def derive_lsoa_outlines(geo: Path, tolerance_m: float = 15.0) -> int:
+    """seeds/lsoa_outlines.csv: the 4,994 LSOA 2021 outlines, simplified (Douglas-Peucker,
+    *tolerance_m* metres on the grid), reprojected to WGS84 and stored as encoded polylines
+    (1e-5 degrees), one outer ring per part, parts separated by a space."""
+    rows = []
+    with open(geo / "london-2021-lsoa-trunc.csv", newline="") as fh:
+        for row in csv.DictReader(fh):
+            wkt = row["geometry"]
+            parts = []
+            for poly in wkt.split(")), ((") if wkt.startswith("MULTIPOLYGON") else [wkt]:
+                outer = poly.replace("MULTIPOLYGON", "").replace("POLYGON", "").strip(" ()").split("), (")[0]
+                ring = simplify([[float(v) for v in pair.split()] for pair in outer.split(",")], tolerance_m)
+                parts.append(encode_polyline([bng_to_wgs84(e, n) for e, n in ring]))
+            rows.append([row["LSOA21CD"], row["LSOA21NM"], row["LAD22NM"], " ".join(parts)])
+    write_csv(SEEDS / "lsoa_outlines.csv", ["lsoa_code", "lsoa_name", "borough", "outline"], rows)
+    return len(rows)
+
+
 def write_csv(path: Path, header: list[str], rows: list) -> None:
     """Write ``rows`` under ``header`` with Unix line endings."""
     with open(path, "w", newline="") as fh:
@@ -218,6 +308,7 @@ def main(argv: list[str] | None = None) -> None:
     print("lsoas:", derive_lsoas(con, mps, geo))
     print("outcome shares:", derive_outcomes(con, raw / "police_uk" / "city_of_london_street"))
     print("boroughs:", derive_boroughs(geo))
+    print("lsoa outlines:", derive_lsoa_outlines(geo))
 
 
 if __name__ == "__main__":

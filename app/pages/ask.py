@@ -259,8 +259,8 @@ def _answer(reply, engine) -> None:
         _remove_chip(removed)
         st.rerun()
     render.render_notes(reply)
-    render.render_reply(reply, key="ask")
-    render.footer(reply, services.data_as_of(engine), facts.synthetic)
+    drawn_ms = render.render_reply(reply, key="ask")
+    render.footer(reply, services.data_as_of(engine), facts.synthetic, drawn_ms)
     with st.container(horizontal=True, gap="small"):
         boards_ui.add_to_board_control(reply, key="ask-board")
         dashboards_ui.pin_control(reply, key="ask-pin")

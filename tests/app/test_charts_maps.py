@@ -1,7 +1,9 @@
 """Figures and maps built from long-form answers."""
 
 import json
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from app import charts, maps
@@ -41,12 +43,13 @@ def _layers(deck):
     return {layer["id"]: layer for layer in json.loads(deck.to_json())["layers"]}
 
 
-def test_map_over_london_has_density_points_and_context():
+def test_a_small_map_is_points_over_context_with_no_density_layer_hiding_them():
     outlines = {"type": "FeatureCollection", "features": []}
     boroughs = pd.DataFrame({"borough": ["Hackney"], "latitude": [51.55], "longitude": [-0.06]})
     deck = maps.deck(fakes.map_reply().frame, outlines=outlines, boroughs=boroughs)
     layers = _layers(deck)
-    assert {"borough-outlines", "borough-names", "density", "points"} <= set(layers)
+    assert {"borough-outlines", "borough-names", "points"} <= set(layers)
+    assert "density" not in layers and "cells" not in layers
     view = json.loads(deck.to_json())["initialViewState"]
     assert 51.4 < view["latitude"] < 51.7 and -0.3 < view["longitude"] < 0.1
     assert 10 <= view["zoom"] <= 15
@@ -100,3 +103,80 @@ def test_a_few_months_get_one_tick_each():
     frame = pd.DataFrame({"month": pd.to_datetime(["2025-12-01"]), "crimes": [225]})
     xaxis = charts.line_figure(frame).layout.xaxis
     assert xaxis.tickmode == "array" and len(xaxis.tickvals) == 1
+
+
+def cell_frame(n: int = 40) -> pd.DataFrame:
+    rng = np.random.default_rng(2)
+    counts = np.sort(rng.integers(1, 600, n))[::-1]
+    return pd.DataFrame(
+        {
+            "latitude": 51.46 + rng.uniform(0, 0.04, n),
+            "longitude": -0.12 + rng.uniform(0, 0.05, n),
+            "crimes": counts,
+            "crime_type": "Burglary",
+            "top_types": [f"Burglary {c} · Robbery 1" for c in counts],
+            "lsoa_names": "Lambeth 001A, Lambeth 002B and 3 more",
+            "location": None,
+            "month": None,
+            "occurred_at": None,
+            "borough": None,
+            "cell_m": 100.0,
+        }
+    )
+
+
+def test_a_cell_map_draws_hexagons_coloured_by_count_with_a_tooltip():
+    deck = maps.deck(cell_frame())
+    layers = _layers(deck)
+    cells = layers["cells"]
+    assert cells["@@type"] == "ColumnLayer" and cells["diskResolution"] == 6 and cells["radius"] == 100.0
+    assert "points" not in layers
+    first = cells["data"][0]
+    assert first["title"].endswith("crimes") and "Lambeth 001A" in first["detail"]
+    assert "Burglary" in first["detail"] and len(first["fill"]) == 4
+
+
+def test_the_legend_has_increasing_classes_up_to_the_largest_cell():
+    frame = cell_frame()
+    legend = maps.legend(frame)
+    assert legend.title == "Crimes per cell" and 2 <= len(legend.classes) <= 5
+    assert legend.classes[0][1].startswith("1–")
+    assert legend.classes[-1][1].endswith(f"{frame['crimes'].max():,}")
+    assert maps.legend(fakes.map_reply().frame) is None  # points: no legend
+
+
+def test_the_map_says_what_it_shows():
+    frame = cell_frame()
+    text = maps.summary(frame)
+    assert text.startswith(f"{int(frame['crimes'].sum()):,} records in 40 cells")
+    assert "173 m across" in text
+    assert maps.summary(fakes.map_reply().frame) == "300 records, one dot each."
+    assert "busiest cell" in maps.text_alternative(frame)
+
+
+def test_a_borough_map_is_fitted_to_the_borough_and_shows_its_lsoas():
+    outlines = json.loads(Path("seeds/borough_outlines.geojson").read_text())
+    deck = maps.deck(cell_frame(), outlines=outlines, areas=("Lambeth",))
+    spec = json.loads(deck.to_json())
+    view = spec["initialViewState"]
+    assert 51.42 < view["latitude"] < 51.5 and -0.15 < view["longitude"] < -0.08
+    assert 10.8 < view["zoom"] < 13.5
+    names = {f["properties"]["name"] for f in _layers(deck)["lsoa-outlines"]["data"]["features"]}
+    assert "Lambeth 002A" in names and not any(n.startswith("Barnet") for n in names)
+
+
+def test_a_london_wide_map_has_no_lsoa_outlines():
+    outlines = json.loads(Path("seeds/borough_outlines.geojson").read_text())
+    frame = cell_frame()
+    frame["latitude"] = np.linspace(51.3, 51.68, len(frame))
+    frame["longitude"] = np.linspace(-0.5, 0.3, len(frame))
+    deck = maps.deck(frame, outlines=outlines)
+    assert "lsoa-outlines" not in _layers(deck)
+    assert json.loads(deck.to_json())["initialViewState"]["zoom"] < 11
+
+
+def test_lsoa_outlines_decode_to_london():
+    shapes = maps._lsoa_shapes()
+    assert len(shapes) == 4994
+    name, borough, rings, (w, s, e, n) = shapes[0]
+    assert name == "City of London 001A" and -0.11 < w < e < -0.08 and 51.51 < s < n < 51.53
