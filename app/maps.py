@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -349,27 +350,43 @@ def decode_polyline(text: str, precision: int = 5) -> list[tuple[float, float]]:
     return points
 
 
-def lsoa_outlines(bounds: tuple[float, float, float, float]) -> dict:
-    """GeoJSON of the LSOA outlines that touch *bounds* (west, south, east, north)."""
+def lsoa_outlines(bounds: tuple[float, float, float, float], boroughs=()) -> dict:
+    """GeoJSON of the LSOA outlines that touch *bounds* (west, south, east, north), only those
+    of *boroughs* when any are named."""
     west, south, east, north = bounds
+    keep = set(boroughs or ())
     features = [
         {
             "type": "Feature",
             "properties": {"name": name},
             "geometry": {"type": "Polygon", "coordinates": [[list(p) for p in ring] for ring in rings[:1]]},
         }
-        for name, _, rings, (w, s, e, n) in _lsoa_shapes()
-        if w <= east and e >= west and s <= north and n >= south
+        for name, borough, rings, (w, s, e, n) in _lsoa_shapes()
+        if w <= east and e >= west and s <= north and n >= south and (not keep or borough in keep)
     ]
     return {"type": "FeatureCollection", "features": features}
 
 
-def lsoa_layer(view: pdk.ViewState, width_px: int, height_px: int) -> list[pdk.Layer]:
-    """Faint LSOA outlines over the area in view, only when zoomed in to a borough or closer."""
+def lsoa_layer(
+    view: pdk.ViewState,
+    width_px: int,
+    height_px: int,
+    *,
+    boroughs=(),
+    venues: list[tuple[str, float, float]] | None = None,
+    radius_m: float | None = None,
+) -> list[pdk.Layer]:
+    """Faint LSOA outlines, only when zoomed in to a borough or closer: those of the boroughs
+    asked about, or around the venue (three radii), or else in view."""
     if view.zoom < LSOA_ZOOM:
         return []
     bounds = view_bounds(view, width_px, height_px)
-    data = lsoa_outlines(bounds)
+    if venues:
+        reach = 3 * (radius_m or 500) / 111_195
+        lat, lon = venues[0][1], venues[0][2]
+        wide = reach / math.cos(math.radians(lat))
+        bounds = (lon - wide, lat - reach, lon + wide, lat + reach)
+    data = lsoa_outlines(bounds, () if venues else boroughs)
     if not data["features"]:
         return []
     return [
@@ -494,12 +511,22 @@ def deck(
     layers = [
         *outline_layer(outlines),
         *(cell_layer(frame) if big else []),
-        *lsoa_layer(view, width_px, height_px),
+        *lsoa_layer(view, width_px, height_px, boroughs=areas, venues=venues, radius_m=radius_m),
         *([] if big else [point_layer(pts)]),
         *name_layer(boroughs if view.zoom < 13.5 else None),
         *venue_layers(venues or [], radius_m),
     ]
     if map_style:
-        return pdk.Deck(layers=layers, initial_view_state=view, map_style=map_style, tooltip=TOOLTIP)
+        return CompactDeck(layers=layers, initial_view_state=view, map_style=map_style, tooltip=TOOLTIP)
     # map_provider=None with no map_style: no basemap, and Streamlit does not fetch its default one.
-    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, tooltip=TOOLTIP)
+    return CompactDeck(layers=layers, initial_view_state=view, map_provider=None, tooltip=TOOLTIP)
+
+
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON (what Streamlit sends to the browser) has no indentation: pydeck
+    indents by two spaces, which more than triples the bytes of a map with many cells."""
+
+    def to_json(self) -> str:
+        from pydeck.bindings.json_tools import default_serialize
+
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))

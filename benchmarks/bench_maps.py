@@ -36,7 +36,7 @@ def main() -> None:
     args.add_argument("--runs", type=int, default=5)
     opts = args.parse_args()
 
-    from app import maps
+    from app import maps, render
     from nlq import Engine
     from warehouse.connect import connect_readonly
 
@@ -55,7 +55,10 @@ def main() -> None:
         found = venues[venues["venue"].isin(names)]
         spots = [(r.venue, float(r.latitude), float(r.longitude)) for r in found.itertuples()]
         radius = float(reply.intent.radius_m or 500) if spots else None
-        deck = maps.deck(reply.frame, venues=spots, radius_m=radius, outlines=outlines, boroughs=boroughs)
+        kwargs = {"areas": render._areas(reply.intent, boroughs)} if hasattr(render, "_areas") else {}
+        deck = maps.deck(
+            reply.frame, venues=spots, radius_m=radius, outlines=outlines, boroughs=boroughs, **kwargs
+        )
         return reply, deck.to_json()
 
     print(f"{'question':<52} {'records':>8} {'rows sent':>9} {'JSON':>9} {'server':>8}")
