@@ -27,7 +27,7 @@ PALETTE = [
 FONT = "Source Sans Pro, Source Sans 3, Helvetica, Arial, sans-serif"
 TIME_GRAINS = ("hour", "day_of_week", "weekday", "day", "date", "week", "month", "quarter", "year")
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-VALUE_NAMES = ("crimes", "count", "n", "value", "total", "rate", "share", "change", "pct_change")
+VALUE_NAMES = ("crimes", "count", "n", "value", "total", "rate", "share", "share_pct", "change", "pct_change")
 LABELS = {
     "hour": "Hour of day",
     "day_of_week": "Day of week",
@@ -39,6 +39,7 @@ LABELS = {
     "last_outcome_category": "Outcome",
     "rate": "Per 1,000 residents",
     "share": "Share (%)",
+    "share_pct": "Share",
     "change": "Change (%)",
     "pct_change": "Change (%)",
 }
@@ -136,7 +137,7 @@ def _finite(value) -> bool:
 
 def _layout(fig: go.Figure, *, x: str, y: str, compact: bool, legend: bool) -> go.Figure:
     style(fig, x=x, y=y, height=300 if compact else 440, font_size=12 if compact else 14, legend=legend)
-    fig.update_yaxes(rangemode="tozero")
+    fig.update_yaxes(rangemode="tozero", tickformat=",")  # thousands separators on the value axis
     return fig
 
 
@@ -228,7 +229,8 @@ def bar_figure(frame: pd.DataFrame, compact: bool = False) -> go.Figure:
     n = frame[category].nunique()
     _layout(fig, x=label(s.value), y="", compact=compact, legend=bool(s.series))
     fig.update_yaxes(autorange="reversed", type="category", rangemode=None)
-    fig.update_xaxes(rangemode="tozero")
+    fig.update_xaxes(rangemode="tozero", tickformat=",")
+    fig.update_yaxes(tickformat=None)
     if not compact:
         fig.update_layout(height=max(320, min(900, 90 + 30 * n * (1 if not s.series else 1.6))))
     fig.update_layout(barmode="group" if s.series and frame[s.series].nunique() <= 4 else "stack")

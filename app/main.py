@@ -40,7 +40,29 @@ def audit_pages() -> list:
     return [st.Page(PAGES / "audit.py", title="Audit log", icon=":material/policy:")]
 
 
+# Layout for handhelds and keyboards: no "Press Enter to submit form" over typed text; chart
+# toolbars only on hover, tap or keyboard focus of the chart (hidden ones are not in the Tab
+# order, so Tab reaches the answer first); on a phone, tighter margins, a smaller heading and
+# compact chips, so that the answer is on the first screen.
+CSS = """
+<style>
+[data-testid="InputInstructions"] { display: none !important; }
+.js-plotly-plot .modebar-container { display: none !important; }
+.js-plotly-plot:hover .modebar-container, .js-plotly-plot:focus-within .modebar-container { display: block !important; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding: 3.75rem 0.75rem 2rem 0.75rem; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 1.7rem; }
+  [data-testid="stMainBlockContainer"] h3 { font-size: 1.15rem; padding: 0.25rem 0; }
+  [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.5rem; }
+  .st-key-ask-chips { gap: 0.3rem !important; }
+  .st-key-ask-chips button { min-height: 1.9rem; padding: 0.1rem 0.55rem; }
+  .st-key-ask-chips button p { font-size: 0.85rem; }
+}
+</style>
+"""
+
 st.set_page_config(page_title="Utility Belt · London crime", page_icon="🔎", layout="wide")
+st.html(CSS)
 services.ensure_warehouse()
 if notice := services.rebuild_notice(st.session_state):
     st.toast(notice, icon=":material/update:")

@@ -159,10 +159,12 @@ _LABEL_STYLE = {
 }
 
 
-def name_layer(boroughs: pd.DataFrame | None) -> list[pdk.Layer]:
+def name_layer(boroughs: pd.DataFrame | None, zoom: float = 12.0) -> list[pdk.Layer]:
     """Borough names at their centroids, drawn above the data so they stay readable."""
     if boroughs is None or boroughs.empty or not {"borough", "latitude", "longitude"} <= set(boroughs):
         return []
+    if zoom < 10.3 and "area_km2" in boroughs:  # London-wide: small central boroughs' names overlap
+        boroughs = boroughs[boroughs["area_km2"].fillna(0) >= 16]
     names = boroughs[["borough", "latitude", "longitude"]].rename(
         columns={"latitude": "lat", "longitude": "lon"}
     )
@@ -307,7 +309,7 @@ def text_alternative(frame: pd.DataFrame | None) -> str:
     types = frame["crime_type"].value_counts() if "crime_type" in frame else pd.Series(dtype=int)
     if types.empty:
         return summary(frame)
-    return f"{len(frame):,} records; the most common type is {types.index[0]} ({int(types.iloc[0]):,})."
+    return f"Most common type: {types.index[0]} ({int(types.iloc[0]):,})."
 
 
 @functools.lru_cache(maxsize=1)
@@ -513,7 +515,7 @@ def deck(
         *(cell_layer(frame) if big else []),
         *lsoa_layer(view, width_px, height_px, boroughs=areas, venues=venues, radius_m=radius_m),
         *([] if big else [point_layer(pts)]),
-        *name_layer(boroughs if view.zoom < 13.5 else None),
+        *name_layer(boroughs if view.zoom < 13.5 else None, view.zoom),
         *venue_layers(venues or [], radius_m),
     ]
     if map_style:

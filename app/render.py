@@ -22,7 +22,7 @@ CHART_TAB = {"number": "Answer", "line": "Chart", "bar": "Chart", "map": "Map"}
 def _value_text(value, column: str | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    if isinstance(value, int | float) and column in ("share", "change", "pct_change"):
+    if isinstance(value, int | float) and column in ("share", "share_pct", "change", "pct_change"):
         return f"{value:,.1f}%"
     if isinstance(value, float) and not float(value).is_integer():
         return f"{value:,.2f}"
@@ -73,10 +73,61 @@ def display_table(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+MONTHLY = ("month", "quarter")
+DAILY = ("day", "date", "week")
+MAP_TABLE = ("crimes", "crime_type", "top_types", "lsoa_names", "location", "occurred_at", "month", "borough")
+
+
+def _date_text(value, fmt: str) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    stamp = pd.Timestamp(value)
+    return f"{stamp:%a} {stamp.day} {stamp:%b %Y}" if fmt == "day" else stamp.strftime(fmt)
+
+
+def table_for_reading(frame: pd.DataFrame) -> pd.DataFrame:
+    """The display table with dates and hours as people write them: months "Jan 2024", days
+    "Mon 3 Jun 2024", hours "22:00", timestamps "Mon 3 Jun 2024, 22:15". Numbers stay numbers
+    (the table sorts them), shown with separators by ``_number_columns``."""
+    shown = display_table(frame).copy()
+    if "cell_m" in shown:  # a map answer: what a reader wants of each cell or record
+        shown = shown[[c for c in MAP_TABLE if c in shown and shown[c].notna().any()]]
+    for col in shown.columns:
+        values = shown[col]
+        if col in MONTHLY and not pd.api.types.is_numeric_dtype(values):
+            shown[col] = values.map(lambda v: _date_text(v, "%b %Y"))
+        elif col in DAILY and not pd.api.types.is_numeric_dtype(values):
+            shown[col] = values.map(lambda v: _date_text(v, "day"))
+        elif col == "hour" and pd.api.types.is_integer_dtype(values):
+            shown[col] = values.map(lambda h: f"{int(h):02d}:00")
+        elif col == "occurred_at" or pd.api.types.is_datetime64_any_dtype(values):
+            shown[col] = values.map(
+                lambda v: "" if pd.isna(v) else f"{_date_text(v, 'day')}, {pd.Timestamp(v):%H:%M}"
+            )
+    return shown
+
+
+def _number_columns(frame: pd.DataFrame) -> dict:
+    """Column formats: counts with thousands separators, shares and changes with "%"."""
+    config = {}
+    for col in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[col]):
+            continue
+        name = charts.label(col)
+        if col in ("share", "share_pct", "change", "pct_change"):
+            config[name] = st.column_config.NumberColumn(name, format="%.1f%%")
+        elif pd.api.types.is_integer_dtype(frame[col]):
+            config[name] = st.column_config.NumberColumn(name, format="localized")
+        else:
+            config[name] = st.column_config.NumberColumn(name, format="%.2f")
+    return config
+
+
 def _table(reply, key: str, compact: bool) -> None:
-    shown = display_table(reply.frame)
+    shown = table_for_reading(reply.frame)
     st.dataframe(
         shown.rename(columns=charts.label),
+        column_config=_number_columns(shown),
         hide_index=True,
         height=260 if compact else min(560, 40 + 35 * len(shown)),
         key=f"{key}-table",

@@ -282,14 +282,15 @@ def _answer(reply, engine) -> None:
 def main() -> None:
     engine = services.get_engine()
     _open_share_link()
-    st.title("Ask about crime in London")
-    st.caption(
-        "Type a question in plain English. You'll see how it was understood, the answer and the SQL behind it."
-    )
+    reply = S.get("ask_reply")
+    if reply is None:  # the big title only on the empty state: on a phone the answer comes first
+        st.title("Ask about crime in London")
+        st.caption(
+            "Type a question in plain English. You'll see how it was understood, the answer and the SQL behind it."
+        )
     _question_box()
     _message()
     _recent()
-    reply = S.get("ask_reply")
     if reply is None:
         _examples(engine)
     else:

@@ -152,3 +152,22 @@ def test_unknown_word_is_a_red_chip_with_answer_without_it(ask_page):
     assert not at.exception
     assert at.text_input(key="ask_q").value == "theft last month"
     assert at.metric and at.metric[0].value.replace(",", "").isdigit()
+
+
+def test_the_big_title_shows_only_before_the_first_answer(ask_page):
+    at = ask_page.run()
+    assert [t.value for t in at.title] == ["Ask about crime in London"]
+    at = _ask(at, "how many burglaries in Westminster last month")
+    assert not at.title  # on a phone the answer must be on the first screen
+    assert at.metric
+
+
+def test_a_map_answer_states_what_it_shows_with_a_legend(ask_page):
+    at = _ask(ask_page.run(), "crime last year as a map")
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert "cells" in {layer["id"] for layer in spec["layers"]}
+    captions = " ".join(c.value for c in at.caption)
+    assert " cells (hexagons " in captions and "busiest cell" in captions
+    assert any("Crimes per cell" in m.value for m in at.markdown)
+    footer = next(c.value for c in at.caption if c.value.startswith("Looked at"))
+    assert " ms" in footer or " s ·" in footer

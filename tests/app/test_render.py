@@ -119,3 +119,34 @@ def test_answer_csv_neutralises_spreadsheet_formulas():
     text = at.session_state["csv"][0].decode()
     assert "'=cmd|' /C calc'!A0" in text and "'@SUM(A1)" in text
     assert "\n=" not in text and "\n@" not in text and ",-1\n" in text  # numbers stay numbers
+
+
+def test_shares_read_as_percentages():
+    from app import charts
+
+    assert render._value_text(53.5, "share_pct") == "53.5%"
+    assert charts.label("share_pct") == "Share"
+
+
+def test_table_months_and_hours_read_as_people_write_them():
+    import pandas as pd
+
+    frame = pd.DataFrame({"month": pd.to_datetime(["2024-01-01", "2024-02-01"]), "crimes": [1200, 3]})
+    shown = render.table_for_reading(frame)
+    assert list(shown["month"]) == ["Jan 2024", "Feb 2024"]
+    assert list(shown["crimes"]) == [1200, 3]  # numbers stay numbers (sortable); shown with separators
+    hours = render.table_for_reading(pd.DataFrame({"hour": [0, 22], "crimes": [1, 2]}))
+    assert list(hours["hour"]) == ["00:00", "22:00"]
+    days = render.table_for_reading(pd.DataFrame({"day": pd.to_datetime(["2024-06-03"]), "crimes": [1]}))
+    assert list(days["day"]) == ["Mon 3 Jun 2024"]
+
+
+def test_chart_value_axes_have_thousands_separators():
+    import pandas as pd
+
+    from app import charts
+
+    frame = pd.DataFrame({"month": pd.to_datetime(["2024-01-01", "2024-02-01"]), "crimes": [12000, 13000]})
+    assert charts.line_figure(frame).layout.yaxis.tickformat == ","
+    bars = charts.bar_figure(pd.DataFrame({"borough": ["A", "B"], "crimes": [12000, 3]}))
+    assert bars.layout.xaxis.tickformat == ","
