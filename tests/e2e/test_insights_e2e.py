@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, Ui, browser, chromium, page, start_server, stop_server  # noqa: F401
+from tests.e2e.conftest import SCREENSHOTS, Ui, start_server, stop_server
+from tests.insights.conftest import full_warehouse  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
