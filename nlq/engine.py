@@ -42,7 +42,11 @@ class Engine:
     """Open once (vocabulary and spaCy pipeline are built here), then ask many questions."""
 
     def __init__(self, con, vocabulary: Vocabulary, timeout_s: float = 5.0, row_cap: int = 100_000):
-        self.con = con
+        """*con* is a read-only DuckDB connection or a warehouse backend (nlq.backends)."""
+        from nlq.backends import as_backend
+
+        self.backend = as_backend(con)
+        self.con = self.backend.con
         self.vocabulary = vocabulary
         self.nlp = build_nlp(vocabulary)
         self.parser = Parser(vocabulary, self.nlp, english_words(self.nlp))
@@ -53,14 +57,20 @@ class Engine:
         self._readings_lock = threading.Lock()
 
     @classmethod
-    def open(cls, path: str | Path | None = None, **kw) -> Engine:
-        from warehouse.connect import connect_readonly
-        from warehouse.paths import warehouse_path
+    def open(cls, path: str | Path | None = None, *, engine: str | None = None, **kw) -> Engine:
+        """The warehouse at *path* (default $UB_WAREHOUSE) on DuckDB, or with ``engine="spark"``
+        (default $UB_ENGINE) the Parquet export at *path* or $UB_PARQUET on Apache Spark."""
+        from nlq.backends import open_backend
 
-        con = connect_readonly(path or warehouse_path())
+        backend = open_backend(path, engine)
         # Closed at exit: DuckDB's bindings complain on stderr about connections left open.
-        atexit.register(con.close)
-        return cls(con, Vocabulary.from_connection(con), **kw)
+        atexit.register(backend.close)
+        return cls(backend, backend.vocabulary(), **kw)
+
+    @property
+    def dialect(self) -> str:
+        """The SQL dialect of the warehouse the engine answers from ("duckdb" or "spark")."""
+        return self.backend.dialect
 
     @property
     def data_as_of(self) -> dt.date:
@@ -93,7 +103,7 @@ class Engine:
         return result
 
     def sql_for(self, intent: Intent) -> str:
-        return to_sql(intent, facts=self.facts)
+        return to_sql(intent, dialect=self.backend.dialect, facts=self.facts)
 
     # ---- answering ----------------------------------------------------------------------------
     def ask(self, question: str) -> Reply:
@@ -167,9 +177,7 @@ class Engine:
 
     # ---- helpers -------------------------------------------------------------------------------
     def _run_sql(self, sql: str):
-        from nlq.runner import run_guarded
-
-        return run_guarded(self.con, sql, timeout_s=self.timeout_s, row_cap=self.row_cap)
+        return self.backend.run(sql, timeout_s=self.timeout_s, row_cap=self.row_cap)
 
     def _scalar(self, sql: str):
         frame = self._run_sql(sql).frame
@@ -183,7 +191,7 @@ class Engine:
         if intent.measure == "count" and intent.group_by and every_group and "crimes" in frame:
             return int(frame["crimes"].sum())  # the groups add up to the records: no second statement
         try:
-            value = self._scalar(count_sql(intent, self.facts))
+            value = self._scalar(count_sql(intent, self.facts, self.backend.dialect))
         except Exception:
             return None
         return None if value is None or pd.isna(value) else int(value)

@@ -63,6 +63,23 @@ DENIED_FUNCTIONS = frozenset(
         "make_list",
         "array_fill",
         "unfold",
+        # Spark: calling Java methods, reading file names, sessions and configuration
+        "reflect",
+        "java_method",
+        "try_reflect",
+        "input_file_name",
+        "input_file_block_start",
+        "input_file_block_length",
+        "current_catalog",
+        "current_database",
+        "current_schema",
+        "current_user",
+        "session_user",
+        "user",
+        "version",
+        "spark_partition_id",
+        "assert_true",
+        "raise_error",
     }
 )
 DENIED_PREFIXES = (
@@ -115,8 +132,9 @@ class GuardError(ValueError):
         self.reason = reason
 
 
-def check_sql(sql: str, *, row_cap: int = 100_000) -> str:
-    """Check one query and return it as DuckDB SQL, capped at `row_cap` rows.
+def check_sql(sql: str, *, row_cap: int = 100_000, dialect: str = "duckdb") -> str:
+    """Check one query, read and written in *dialect* (the engine that will run it: "duckdb" or
+    "spark"), and return it capped at `row_cap` rows.
 
     >>> check_sql("SELECT * FROM venues LIMIT 5", row_cap=3)
     'SELECT * FROM venues LIMIT 3'
@@ -125,13 +143,20 @@ def check_sql(sql: str, *, row_cap: int = 100_000) -> str:
     ... except GuardError as e:
     ...     print(e.reason)
     reading files or calling table functions is not allowed
+    >>> check_sql("SELECT `crime_type` FROM crimes", row_cap=5, dialect="spark")
+    'SELECT `crime_type` FROM crimes LIMIT 5'
+    >>> try:
+    ...     check_sql("SELECT reflect('java.lang.Runtime', 'getRuntime')", dialect="spark")
+    ... except GuardError as e:
+    ...     print(e.reason)
+    the function reflect() is not allowed
     """
     if not isinstance(sql, str) or not sql.strip():
         raise GuardError("there is no SQL to run")
     if row_cap < 1:
         raise GuardError("the row cap must be at least 1")
     try:
-        statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
+        statements = [s for s in sqlglot.parse(sql, read=dialect) if s is not None]
     except SqlglotError as e:
         raise GuardError(f"the SQL could not be read: {str(e).splitlines()[0]}") from None
     if len(statements) != 1:
@@ -156,7 +181,7 @@ def check_sql(sql: str, *, row_cap: int = 100_000) -> str:
         _check_table(table)
 
     _cap_rows(root, row_cap)
-    return root.sql(dialect="duckdb", comments=False)
+    return root.sql(dialect=dialect, comments=False)
 
 
 def _check_source(node: exp.Expression) -> None:

@@ -22,12 +22,12 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-import duckdb
 import pandas as pd
 import sqlglot
 from sqlglot import exp
 
-from nlq.runner import run_guarded
+from nlq.backends import as_backend
+from nlq.sql import render, transpile
 
 WEEKS = 8  # comparable days: the same weekday up to this many weeks either side
 SMOOTHING = 0.5  # kept for callers of build_sql; the ratio is no longer smoothed
@@ -60,12 +60,12 @@ WITH place AS (
 ), days AS (
   SELECT 'event' AS kind, day FROM event_days
   UNION
-  SELECT 'baseline' AS kind, CAST(e.day + TO_WEEKS(CAST(o.k AS INTEGER)) AS DATE) AS day FROM event_days AS e, offsets AS o
-  WHERE o.k <> 0 AND CAST(e.day + TO_WEEKS(CAST(o.k AS INTEGER)) AS DATE) NOT IN (SELECT day FROM busy_days)
+  SELECT 'baseline' AS kind, CAST(e.day + 7 * CAST(o.k AS INTEGER) AS DATE) AS day FROM event_days AS e, offsets AS o
+  WHERE o.k <> 0 AND CAST(e.day + 7 * CAST(o.k AS INTEGER) AS DATE) NOT IN (SELECT day FROM busy_days)
 ), windows AS (
   SELECT kind, day,
-         CAST(day AS TIMESTAMP) + TO_MINUTES(:start_minute) AS starts,
-         CAST(day AS TIMESTAMP) + TO_MINUTES(:end_minute) AS ends
+         CAST(day AS TIMESTAMP) + :start_interval AS starts,
+         CAST(day AS TIMESTAMP) + :end_interval AS ends
   FROM days, span
   WHERE day BETWEEN span.first_day AND span.last_day
 ), totals AS (
@@ -99,7 +99,7 @@ SELECT hours.hour,
        count(h.kind) FILTER (WHERE h.kind = 'baseline') / t.baseline_days AS per_baseline_day
 FROM (SELECT UNNEST(:hours) AS hour) AS hours
 CROSS JOIN totals AS t
-LEFT JOIN hits AS h ON hour(h.occurred_at) = hours.hour
+LEFT JOIN hits AS h ON EXTRACT(HOUR FROM h.occurred_at) = hours.hour
 GROUP BY hours.hour, t.event_days, t.baseline_days
 ORDER BY (hours.hour - :start_hour + 24) % 24
 """,
@@ -212,7 +212,7 @@ def plan_event(
     with close matches, when the venue, event name or a category is not in the warehouse,
     and when there are no past events to learn from.
     """
-    con = _connection(source)
+    con = as_backend(source)
     if not isinstance(start_time, dt.time) or not isinstance(end_time, dt.time):
         raise ValueError("start and end must be times of day")
     if start_time == end_time:
@@ -250,12 +250,13 @@ def plan_event(
         "start_hour": start_time.hour,
         "top_streets": TOP_STREETS,
     }
-    sql = {part: build_sql(part, values, event_name, categories, event_category) for part in PARTS}
-    totals_sql = build_sql("totals", values, event_name, categories, event_category)
+    dialect = con.dialect
+    sql = {part: build_sql(part, values, event_name, categories, event_category, dialect) for part in PARTS}
+    totals_sql = build_sql("totals", values, event_name, categories, event_category, dialect)
     # the parts are independent read-only queries: run them side by side (each on its own cursor)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        futures = {part: pool.submit(run_guarded, con, text) for part, text in sql.items()}
-        futures["totals"] = pool.submit(run_guarded, con, totals_sql)
+        futures = {part: pool.submit(con.run, text) for part, text in sql.items()}
+        futures["totals"] = pool.submit(con.run, totals_sql)
         frames = {part: future.result().frame for part, future in futures.items()}
     totals = frames.pop("totals").iloc[0]
     if frames["by_day"].empty:
@@ -293,8 +294,9 @@ def build_sql(
     event_name: str | None = None,
     categories: list[str] | None = None,
     event_category: str | None = None,
+    dialect: str = "duckdb",
 ) -> str:
-    """The DuckDB SQL for one part of the report, with every value as a literal.
+    """The SQL for one part of the report in *dialect*, with every value as a literal.
 
     >>> v = {"venue": "O'Brien's Hall", "weeks": 8, "start_minute": 1080, "end_minute": 1410,
     ...      "radius": 500, "smoothing": 0.5, "hours": [18, 19], "start_hour": 18, "top_streets": 10,
@@ -314,7 +316,15 @@ def build_sql(
         ctes["hits"].where(
             exp.column("crime_type", table="c").isin(*(exp.Literal.string(c) for c in categories)), copy=False
         )
-    return exp.replace_placeholders(tree, **values).sql(dialect="duckdb", pretty=True)
+    # portable SQL: date + whole days, timestamp + INTERVAL 'n' MINUTE, EXTRACT(HOUR ...), and the
+    # haversine_m macro written out where the engine has no such macro (nlq.sql.portable)
+    minutes = {
+        f"{k}_interval": exp.Interval(
+            this=exp.Literal.string(str(int(values[f"{k}_minute"]))), unit=exp.var("MINUTE")
+        )
+        for k in ("start", "end")
+    }
+    return render(exp.replace_placeholders(tree, **values, **minutes), dialect, pretty=True)
 
 
 def bounding_box(lat: float, lon: float, radius_m: float) -> dict[str, float]:
@@ -722,16 +732,6 @@ def forecast(
     return Forecast(n, message, by_hour, cells, total, backtest)
 
 
-def _connection(source) -> duckdb.DuckDBPyConnection:
-    if isinstance(source, duckdb.DuckDBPyConnection):
-        return source
-    for name in ("con", "connection", "_con"):
-        con = getattr(source, name, None)
-        if isinstance(con, duckdb.DuckDBPyConnection):
-            return con
-    raise TypeError("plan_event needs a DuckDB connection or an nlq.Engine")
-
-
 def _select_names(venue: str, column: str = "name") -> str:
     assert column in ("name", "category")
     query = sqlglot.parse_one(
@@ -742,12 +742,12 @@ def _select_names(venue: str, column: str = "name") -> str:
 
 def _venue_point(con, venue: str) -> tuple[float, float]:
     query = sqlglot.parse_one("SELECT latitude, longitude FROM venues WHERE venue = :venue", read="duckdb")
-    row = run_guarded(con, exp.replace_placeholders(query, venue=venue).sql(dialect="duckdb")).frame.iloc[0]
+    row = con.run(render(exp.replace_placeholders(query, venue=venue), con.dialect)).frame.iloc[0]
     return float(row["latitude"]), float(row["longitude"])
 
 
 def _values(con, sql: str) -> list[str]:
-    frame = run_guarded(con, sql).frame
+    frame = con.run(transpile(sql, con.dialect)).frame
     return [str(v) for v in frame.iloc[:, 0] if v is not None]
 
 

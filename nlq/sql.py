@@ -185,7 +185,7 @@ def time_condition(w: TimeWindow, facts: Facts | None = None) -> exp.Expression:
         )
     if w.kind == "rel_weekend":
         # the latest Sunday on or before D (isodow: Monday 1 .. Sunday 7), `offset` weeks earlier
-        back = exp.Mod(this=_fn("isodow", _anchor_day()), expression=lit(7))
+        back = exp.Mod(this=iso_weekday(_anchor_day()), expression=lit(7))
         if w.offset:
             back = exp.Add(this=back, expression=lit(7 * w.offset))
         sunday = exp.Sub(this=_anchor_day(), expression=exp.cast(back, exp.DataType.Type.INT))
@@ -194,12 +194,49 @@ def time_condition(w: TimeWindow, facts: Facts | None = None) -> exp.Expression:
     raise ValueError(f"unknown time window {w.kind}")
 
 
+def hour_of(ts: exp.Expression) -> exp.Expression:
+    """The clock hour 0-23 of a timestamp: EXTRACT(HOUR FROM ts) on every engine."""
+    return exp.Extract(this=exp.var("HOUR"), expression=ts)
+
+
+def iso_weekday(ts: exp.Expression) -> exp.Expression:
+    """ISO day of the week, Monday 1 .. Sunday 7 (`portable` writes it for each dialect: sqlglot's
+    own Spark rendering of DayOfWeekIso is off by two days)."""
+    return exp.DayOfWeekIso(this=ts)
+
+
+def iso_day(weekday: str) -> int:
+    """ISO number of an English weekday name (WEEKDAYS is Sunday first, as DuckDB's dayofweek).
+
+    >>> [iso_day(d) for d in ("Monday", "Saturday", "Sunday")]
+    [1, 6, 7]
+    """
+    return WEEKDAYS.index(weekday) or 7
+
+
+WEEKEND_ISO = (6, 7)  # DESIGN.md: weekend = Saturday and Sunday
+
+
+def day_name(ts: exp.Expression) -> exp.Expression:
+    """'Monday' .. 'Sunday' as a CASE on the ISO weekday (no dialect's dayname/date_format)."""
+    names = [iso_day(d) for d in WEEKDAYS]
+    return exp.Case(
+        this=iso_weekday(ts),
+        ifs=[exp.If(this=lit(n), true=lit(d)) for n, d in sorted(zip(names, WEEKDAYS, strict=True))],
+    )
+
+
+def truncate(unit: str, value: exp.Expression) -> exp.Expression:
+    """The DATE of the first day of the week (Monday) / month / quarter / year holding *value*."""
+    return exp.cast(exp.TimestampTrunc(this=value, unit=exp.var(unit.upper())), exp.DataType.Type.DATE)
+
+
 def _hour() -> exp.Expression:
-    return _fn("hour", c("occurred_at"))
+    return hour_of(c("occurred_at"))
 
 
 def _dow() -> exp.Expression:
-    return _fn("dayofweek", c("occurred_at"))
+    return iso_weekday(c("occurred_at"))
 
 
 def _evening_dow(i: Intent):
@@ -215,7 +252,7 @@ def _evening_dow(i: Intent):
 
     def shifted(_i=None) -> exp.Expression:
         back = exp.Interval(this=exp.Literal.string(str(shift)), unit=exp.var("HOUR"))
-        return _fn("dayofweek", exp.Sub(this=c("occurred_at"), expression=back))
+        return iso_weekday(exp.Sub(this=c("occurred_at"), expression=back))
 
     return shifted
 
@@ -299,16 +336,18 @@ def conditions(
     # a night belongs to the evening it starts: "Saturday night" runs into Sunday morning
     dow = _evening_dow(i)
     if i.day_type and "day_type" not in skip:
-        if dow is not _dow:  # weekend nights = Friday and Saturday nights
-            days = [5, 6] if i.day_type == "weekend" else [0, 1, 2, 3, 4]
+        if dow is not _dow:  # weekend nights = Friday and Saturday nights (ISO 5, 6)
+            days = [5, 6] if i.day_type == "weekend" else [7, 1, 2, 3, 4]
             cond = _in(dow(i), days)
         else:
-            cond = _dow().isin(lit(0), lit(6)) if i.day_type == "weekend" else _dow().between(lit(1), lit(5))
+            cond = (
+                _dow().isin(*map(lit, WEEKEND_ISO))
+                if i.day_type == "weekend"
+                else _dow().between(lit(1), lit(5))
+            )
         out.append(("day_type", cond))
     if i.weekdays and "weekdays" not in skip:
-        out.append(
-            ("weekdays", _in(dow(i) if dow is not _dow else _dow(), [WEEKDAYS.index(d) for d in i.weekdays]))
-        )
+        out.append(("weekdays", _in(dow(i) if dow is not _dow else _dow(), [iso_day(d) for d in i.weekdays])))
     if needs_occurred_at(i):
         out.append(("occurred_at", exp.Not(this=exp.Is(this=c("occurred_at"), expression=exp.Null()))))
     return out
@@ -331,15 +370,15 @@ def grain_expr(g: str) -> exp.Expression:
     if g == "hour":
         return _hour()
     if g == "weekday":
-        return _fn("dayname", c("occurred_at"))
+        return day_name(c("occurred_at"))
     if g == "day":
         return _occurred_date()
     if g == "week":
-        return exp.cast(_fn("date_trunc", lit("week"), c("occurred_at")), exp.DataType.Type.DATE)
+        return truncate("week", c("occurred_at"))
     if g == "month":
         return c("month")
     if g == "quarter":
-        return exp.cast(_fn("date_trunc", lit("quarter"), c("month")), exp.DataType.Type.DATE)
+        return truncate("quarter", c("month"))
     if g == "year":
         return exp.Year(this=c("month"))
     if g == "bcu":
@@ -350,9 +389,10 @@ def grain_expr(g: str) -> exp.Expression:
         return c("lsoa_code")
     if g == "venue":
         return exp.column("venue", table="v")
-    if g == "day_type":  # DESIGN.md: weekend = Saturday and Sunday (dayofweek 6 and 0)
+    if g == "day_type":  # DESIGN.md: weekend = Saturday and Sunday (ISO 6 and 7)
         return exp.Case(
-            ifs=[exp.If(this=_dow().isin(lit(0), lit(6)), true=lit("Weekend"))], default=lit("Weekday")
+            ifs=[exp.If(this=_dow().isin(*map(lit, WEEKEND_ISO)), true=lit("Weekend"))],
+            default=lit("Weekday"),
         )
     return c(g)
 
@@ -400,7 +440,9 @@ def _population(i: Intent) -> exp.Expression:
     b2 = lambda n: exp.column(n, table="b2")  # noqa: E731
     q = exp.select(exp.Sum(this=b2("population"))).from_(exp.to_table("boroughs").as_("b2"))
     if "bcu" in i.group_by:
+        # correlated on the grouped bcu: inside an aggregate, as Spark requires (one value per group)
         q = q.where(b2("bcu").eq(exp.column("bcu", table="b")))
+        return exp.Max(this=exp.Subquery(this=q))
     elif i.boroughs:
         q = q.where(_in(b2("borough"), i.boroughs))
     elif i.bcus:
@@ -505,7 +547,7 @@ def _display_order(i: Intent, q: exp.Select, value: exp.Expression) -> exp.Selec
         return q.order_by(exp.Ordered(this=value.copy(), desc=True), exp.Ordered(this=grain_expr(g)))
     order = []
     for g in i.group_by:
-        key = exp.Min(this=_fn("isodow", c("occurred_at"))) if g == "weekday" else grain_expr(g)
+        key = exp.Min(this=_dow()) if g == "weekday" else grain_expr(g)
         order.append(exp.Ordered(this=key, desc=False))
     return q.order_by(*order)
 
@@ -824,7 +866,7 @@ def _average(i: Intent, facts: Facts | None = None) -> exp.Select:
     return _display_order(i, q, exp.column("average")) if not i.top_n else q
 
 
-def count_sql(i: Intent, facts: Facts | None = None) -> str:
+def count_sql(i: Intent, facts: Facts | None = None, dialect: str = "duckdb") -> str:
     """Rows matching the question's filters (for Reply.rows_scanned)."""
     two = i.measure == "change" or (i.measure == "count" and i.baseline is not None and i.time is not None)
     skip = {"time"} if two else set()
@@ -833,11 +875,107 @@ def count_sql(i: Intent, facts: Facts | None = None) -> str:
     conds = [cond for _, cond in conditions(i, frozenset(skip), facts)]
     if two:
         conds.append(exp.paren(exp.or_(time_condition(i.time, facts), time_condition(i.baseline, facts))))
-    return _where(_base(i, [exp.alias_(_count(), "n")]), conds).sql("duckdb")
+    return render(_where(_base(i, [exp.alias_(_count(), "n")]), conds), dialect)
 
 
 def to_sql(i: Intent, dialect: str = "duckdb", pretty: bool = False, facts: Facts | None = None) -> str:
-    return build(i, facts).sql(dialect=dialect, pretty=pretty)
+    return render(build(i, facts), dialect, pretty=pretty)
+
+
+# ---- dialects ---------------------------------------------------------------------------------
+
+DIALECTS = ("duckdb", "spark", "postgres")
+EARTH_RADIUS_M = 6_371_000  # the contract's haversine_m macro
+
+
+def haversine(lat1, lon1, lat2, lon2) -> exp.Expression:
+    """The contract's haversine_m macro written out (metres), for engines without the macro:
+    2 * R * asin(sqrt(sin(rad(dlat) / 2)^2 + cos(rad(lat1)) * cos(rad(lat2)) * sin(rad(dlon) / 2)^2))."""
+
+    def f(name, *args):
+        return exp.func(name, *args)
+
+    def half_sin_sq(a, b):
+        angle = exp.Div(this=f("radians", exp.paren(exp.Sub(this=b, expression=a))), expression=lit(2))
+        return exp.Pow(this=f("sin", angle), expression=lit(2))
+
+    inner = exp.Add(
+        this=half_sin_sq(lat1, lat2.copy()),
+        expression=exp.Mul(
+            this=exp.Mul(
+                this=f("cos", f("radians", lat1.copy())), expression=f("cos", f("radians", lat2.copy()))
+            ),
+            expression=half_sin_sq(lon1, lon2.copy()),
+        ),
+    )
+    return exp.paren(
+        exp.Mul(
+            this=exp.Mul(this=lit(2), expression=lit(EARTH_RADIUS_M)),
+            expression=f("asin", f("sqrt", inner)),
+        )
+    )
+
+
+def portable(tree: exp.Expression, dialect: str) -> exp.Expression:
+    """A copy of *tree* (built with DuckDB's meaning) that means the same in *dialect*:
+
+    - ISO weekday as EXTRACT(DAYOFWEEK_ISO ...) on Spark and EXTRACT(ISODOW ...) on PostgreSQL;
+    - the haversine_m macro (DuckDB's warehouse has it) written out as arithmetic;
+    - DuckDB's NULLS LAST ordering made explicit;
+    - decimal literals as DOUBLE on Spark (its 1000.0 is a DECIMAL, and decimal division rounds);
+    - EXTRACT as an integer on PostgreSQL (it returns numeric there).
+    """
+    if dialect == "duckdb":
+        return tree
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown SQL dialect {dialect!r}; one of {', '.join(DIALECTS)}")
+
+    def fix(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.DayOfWeekIso):
+            field_name = "DAYOFWEEK_ISO" if dialect == "spark" else "ISODOW"
+            node = exp.Extract(this=exp.var(field_name), expression=node.this)
+            return exp.cast(node, exp.DataType.Type.INT) if dialect == "postgres" else node
+        if isinstance(node, exp.Extract) and dialect == "postgres" and not isinstance(node.parent, exp.Cast):
+            return exp.cast(node, exp.DataType.Type.INT)
+        if (
+            isinstance(node, exp.Anonymous)
+            and node.name.lower() == "haversine_m"
+            and len(node.expressions) == 4
+        ):
+            return haversine(*(a.copy() for a in node.expressions))
+        if isinstance(node, exp.Ordered) and node.args.get("nulls_first") is None:
+            node.set("nulls_first", False)
+            return node
+        if (
+            dialect == "spark"
+            and isinstance(node, exp.Literal)
+            and node.is_number
+            and not node.is_int
+            and not isinstance(node.parent, exp.Cast)
+        ):
+            return exp.cast(node.copy(), exp.DataType.Type.DOUBLE)
+        return node
+
+    return tree.copy().transform(fix, copy=False)
+
+
+def render(tree: exp.Expression, dialect: str = "duckdb", pretty: bool = False) -> str:
+    """SQL text of *tree* for *dialect* (see `portable`).
+
+    >>> from nlq.intent import Intent
+    >>> render(build(Intent(group_by=("weekday",))), "spark")  # doctest: +ELLIPSIS
+    "SELECT CASE EXTRACT(DAYOFWEEK_ISO FROM c.occurred_at) WHEN 1 THEN 'Monday' ... ORDER BY MIN(EXTRACT(DAYOFWEEK_ISO FROM c.occurred_at)) ASC NULLS LAST"
+    """
+    return portable(tree, dialect).sql(dialect=dialect, pretty=pretty)
+
+
+def transpile(sql: str, dialect: str, pretty: bool = False) -> str:
+    """DuckDB SQL text (the planner's templates, the vocabulary's queries) for *dialect*."""
+    if dialect == "duckdb":
+        return sql
+    import sqlglot
+
+    return render(sqlglot.parse_one(sql, read="duckdb"), dialect, pretty=pretty)
 
 
 def fragment(i: Intent, key: str) -> str:

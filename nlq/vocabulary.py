@@ -366,7 +366,7 @@ class Vocabulary:
             "SELECT name, venue, category, list(DISTINCT year(starts_at) ORDER BY year(starts_at)) "
             "FROM events GROUP BY name, venue, category ORDER BY name, venue"
         ).fetchall()
-        v.events = [{"name": n, "venue": ve, "category": c, "years": list(y)} for n, ve, c, y in rows]
+        v.events = [{"name": n, "venue": ve, "category": c, "years": sorted(y)} for n, ve, c, y in rows]
         v.event_categories = sorted({e["category"] for e in v.events if e["category"]})
         v.event_windows = [
             {"name": n, "venue": ve, "category": c, "starts_at": s, "ends_at": e}

@@ -1,4 +1,5 @@
-"""Command line: python -m warehouse build [--out PATH] [--police-uk DIR]... [--seed N] [--scale X]."""
+"""Command line: python -m warehouse build [--out PATH] [--police-uk DIR]... [--seed N] [--scale X]
+and python -m warehouse export --parquet DIR [--warehouse PATH]."""
 
 from __future__ import annotations
 
@@ -31,7 +32,19 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--seed", type=int, default=42, help="random seed of the synthetic generator (default 42)")
     b.add_argument("--scale", type=float, default=1.0, help="synthetic volume multiplier (default 1.0)")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
+    x = sub.add_parser(
+        "export", help="export the warehouse as Parquet (crimes partitioned by month) for Spark"
+    )
+    x.add_argument("--parquet", type=Path, required=True, metavar="DIR", help="output folder")
+    x.add_argument(
+        "--warehouse",
+        type=Path,
+        default=None,
+        help="DuckDB file (default: $UB_WAREHOUSE or data/warehouse.duckdb)",
+    )
     args = ap.parse_args(argv)
+    if args.command == "export":
+        return _export(args)
 
     if args.scale <= 0:
         ap.error("--scale must be positive")
@@ -57,6 +70,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  malformed: {r.file}:{r.line}: {r.error}", file=sys.stderr)
     if len(rows) > 20:
         print(f"  ... and {len(rows) - 20} more malformed rows", file=sys.stderr)
+    return 0
+
+
+def _export(args) -> int:
+    from warehouse.export import export_parquet
+
+    try:
+        report = export_parquet(args.warehouse or warehouse_path(), args.parquet)
+    except Exception as exc:  # a clear message, never a traceback
+        print(f"export failed: {exc}", file=sys.stderr)
+        return 1
+    rows = ", ".join(f"{t} {n:,}" for t, n in report.tables.items())
+    print(f"{rows} -> {report.path} in {report.seconds:.1f}s")
     return 0
 
 

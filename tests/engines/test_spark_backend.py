@@ -1,0 +1,69 @@
+"""The Spark backend on its own: the guard in Spark's dialect, time limits by job-group cancellation,
+row caps, the vocabulary, and the Parquet export it reads."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from nlq.guard import GuardError
+from nlq.runner import QueryTimeout
+
+pytestmark = pytest.mark.spark
+
+
+def test_export_is_partitioned_by_month(parquet_warehouse):
+    manifest = json.loads((parquet_warehouse / "manifest.json").read_text())
+    assert {"crimes", "boroughs", "crime_types", "venues", "events"} <= set(manifest["tables"])
+    months = sorted(p.name for p in (parquet_warehouse / "crimes").iterdir())
+    assert months[0] == "month=2024-01-01" and len(months) == 24
+
+
+def test_vocabulary_is_the_same_as_duckdb(engines):
+    duck, spark = engines
+    a, b = duck.vocabulary, spark.vocabulary
+    assert (a.anchor_month, a.anchor_day, a.first_month) == (b.anchor_month, b.anchor_day, b.first_month)
+    assert a.boroughs == b.boroughs and a.crime_types == b.crime_types and a.outcomes == b.outcomes
+    assert a.streets == b.streets and a.events == b.events and a.venue_aliases == b.venue_aliases
+    assert duck.facts == spark.facts
+
+
+def test_row_cap_holds(spark_backend):
+    result = spark_backend.run("SELECT crime_id FROM crimes", row_cap=7)
+    assert len(result.frame) == 7 and result.truncated
+    assert result.sql.endswith("LIMIT 8")
+
+
+def test_time_limit_cancels_the_job_group(spark_backend):
+    slow = "SELECT count(*) AS n FROM crimes AS a CROSS JOIN crimes AS b WHERE a.latitude + b.longitude > a.longitude"
+    start = time.perf_counter()
+    with pytest.raises(QueryTimeout):
+        spark_backend.run(slow, timeout_s=1.0)
+    assert time.perf_counter() - start < 20
+    # the session is still usable afterwards
+    assert spark_backend.run("SELECT count(*) AS n FROM venues").frame["n"].iat[0] > 0
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM parquet.`/etc`",
+        "SELECT reflect('java.lang.Runtime', 'getRuntime')",
+        "SELECT input_file_name() FROM crimes",
+        "DROP VIEW crimes",
+        "SELECT * FROM crimes; SELECT 1",
+    ],
+)
+def test_guard_refuses_in_spark_dialect(spark_backend, sql):
+    with pytest.raises(GuardError):
+        spark_backend.run(sql)
+
+
+def test_engine_on_spark_answers_with_spark_sql(engines):
+    _, spark = engines
+    reply = spark.ask("robberies by day of week in 2025")
+    assert reply.error is None, reply.error
+    assert "DAYOFWEEK_ISO" in reply.sql and "ISODOW(" not in reply.sql
+    assert list(reply.frame["day_of_week"])[:2] == ["Monday", "Tuesday"]
