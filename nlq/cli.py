@@ -82,7 +82,8 @@ def _warehouse_path(given: Path | None) -> Path:
 
 
 def _open_engine(path: Path):
-    if not path.exists():
+    spark = os.environ.get("UB_ENGINE", "").strip().lower() == "spark"  # reads $UB_PARQUET instead
+    if not spark and not path.exists():
         raise FileNotFoundError(f"no warehouse at {path} (build one with: python -m warehouse build)")
     from nlq.logged import LoggedEngine
 

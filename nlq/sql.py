@@ -409,7 +409,9 @@ def _grain_selects(i: Intent) -> list[exp.Expression]:
 def _grain_groups(i: Intent) -> list[exp.Expression]:
     out = []
     for g in i.group_by:
-        out.append(grain_expr(g))
+        # weekdays group on the ISO number (the day name is a CASE on it): every engine can then
+        # order by the group key, even beside a window function (Spark cannot order by MIN(...) there)
+        out.append(_dow() if g == "weekday" else grain_expr(g))
         if g == "lsoa":
             out.append(c("lsoa_name"))
     return out
@@ -536,7 +538,7 @@ def _display_order(i: Intent, q: exp.Select, value: exp.Expression) -> exp.Selec
 
     >>> from nlq.intent import Intent
     >>> _display_order(Intent(group_by=("weekday",)), exp.select("x"), exp.column("n")).sql("duckdb")
-    'SELECT x ORDER BY MIN(ISODOW(c.occurred_at)) ASC'
+    'SELECT x ORDER BY ISODOW(c.occurred_at) ASC'
     >>> _display_order(Intent(group_by=("crime_type",)), exp.select("x"), exp.column("n")).sql("duckdb")
     'SELECT x ORDER BY n DESC, c.crime_type'
     """
@@ -547,7 +549,7 @@ def _display_order(i: Intent, q: exp.Select, value: exp.Expression) -> exp.Selec
         return q.order_by(exp.Ordered(this=value.copy(), desc=True), exp.Ordered(this=grain_expr(g)))
     order = []
     for g in i.group_by:
-        key = exp.Min(this=_dow()) if g == "weekday" else grain_expr(g)
+        key = _dow() if g == "weekday" else grain_expr(g)
         order.append(exp.Ordered(this=key, desc=False))
     return q.order_by(*order)
 
@@ -964,7 +966,7 @@ def render(tree: exp.Expression, dialect: str = "duckdb", pretty: bool = False) 
 
     >>> from nlq.intent import Intent
     >>> render(build(Intent(group_by=("weekday",))), "spark")  # doctest: +ELLIPSIS
-    "SELECT CASE EXTRACT(DAYOFWEEK_ISO FROM c.occurred_at) WHEN 1 THEN 'Monday' ... ORDER BY MIN(EXTRACT(DAYOFWEEK_ISO FROM c.occurred_at)) ASC NULLS LAST"
+    "SELECT CASE EXTRACT(DAYOFWEEK_ISO FROM c.occurred_at) WHEN 1 THEN 'Monday' ... ORDER BY EXTRACT(DAYOFWEEK_ISO FROM c.occurred_at) ASC NULLS LAST"
     """
     return portable(tree, dialect).sql(dialect=dialect, pretty=pretty)
 
