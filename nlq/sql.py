@@ -958,7 +958,47 @@ def portable(tree: exp.Expression, dialect: str) -> exp.Expression:
             return exp.cast(node.copy(), exp.DataType.Type.DOUBLE)
         return node
 
-    return tree.copy().transform(fix, copy=False)
+    tree = tree.copy().transform(fix, copy=False)
+    if dialect == "spark" and isinstance(tree, exp.Select):
+        tree = _spark_order(tree)
+    return tree
+
+
+def _spark_order(select: exp.Select) -> exp.Select:
+    """Spark resolves ORDER BY against the output only once a window function or a correlated
+    subquery is involved: order by the output column an order key equals, and when a key is not an
+    output column beside a window function, compute it in a subquery and order outside."""
+    order = select.args.get("order")
+    if order is None:
+        return select
+    outputs = {p.this.sql("spark"): p.alias for p in select.expressions if isinstance(p, exp.Alias)}
+    names = [p.alias_or_name for p in select.expressions]
+    for o in order.expressions:
+        if (alias := outputs.get(o.this.sql("spark"))) is not None:
+            o.set("this", exp.column(alias))
+    loose = [
+        o
+        for o in order.expressions
+        if not (isinstance(o.this, exp.Column) and not o.this.table and o.this.name in names)
+    ]
+    if not loose or select.find(exp.Window) is None or len(set(names)) != len(names):
+        return select
+    inner = select.copy()
+    inner.set("order", None)
+    inner.set("limit", None)
+    order = order.copy()
+    for k, o in enumerate(
+        o for o in order.expressions if o.this.sql("spark") in {x.this.sql("spark") for x in loose}
+    ):
+        inner.select(exp.alias_(o.this.copy(), f"_order_{k}"), copy=False)
+        o.set("this", exp.column(f"_order_{k}"))
+    outer = exp.select(*[exp.column(n) for n in names]).from_(
+        exp.Subquery(this=inner, alias=exp.to_identifier("ordered"))
+    )
+    outer.set("order", order)
+    if select.args.get("limit") is not None:
+        outer.set("limit", select.args["limit"].copy())
+    return outer
 
 
 def render(tree: exp.Expression, dialect: str = "duckdb", pretty: bool = False) -> str:
