@@ -47,7 +47,15 @@ def export_parquet(warehouse: Path, out: Path) -> ExportReport:
     tables: dict[str, int] = {}
     manifest: dict = {"source": str(warehouse.resolve()), "tables": {}}
     # A plain read-only connection: this trusted command writes files, user SQL never runs here.
-    con = duckdb.connect(str(warehouse), read_only=True)
+    copy = None
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.ConnectionException:
+        # this process already holds the file open with the locked-down configuration
+        # (warehouse.connect): export from a copy of it instead
+        copy = tmp.with_name(f".{out.name}.source.duckdb")
+        shutil.copyfile(warehouse, copy)
+        con = duckdb.connect(str(copy), read_only=True)
     try:
         names = [
             r[0]
@@ -74,6 +82,8 @@ def export_parquet(warehouse: Path, out: Path) -> ExportReport:
             manifest["tables"][name] = {"columns": columns, "rows": rows}
     finally:
         con.close()
+        if copy is not None:
+            copy.unlink(missing_ok=True)
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     if out.exists():
         old = out.with_name(f".{out.name}.old")

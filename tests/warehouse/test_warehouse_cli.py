@@ -48,3 +48,22 @@ def test_a_failed_synthetic_build_keeps_the_previous_warehouse(tmp_path, small_w
         build_warehouse(out, seeds_dir=broken, progress=False)
     assert out.read_bytes() == small_warehouse.read_bytes()
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == ["w.duckdb"]
+
+
+def test_export_parquet_while_the_warehouse_is_open(small_warehouse, tmp_path):
+    """The app and the tests hold the warehouse open read-only (locked configuration): the export
+    still works, from a copy, and writes crimes partitioned by month with a manifest."""
+    import json
+
+    from warehouse.__main__ import main
+    from warehouse.connect import connect_readonly
+
+    con = connect_readonly(small_warehouse)
+    try:
+        assert main(["export", "--parquet", str(tmp_path / "pq"), "--warehouse", str(small_warehouse)]) == 0
+    finally:
+        con.close()
+    manifest = json.loads((tmp_path / "pq" / "manifest.json").read_text())
+    assert manifest["tables"]["crimes"]["columns"][:3] == ["crime_id", "month", "occurred_at"]
+    assert len(list((tmp_path / "pq" / "crimes").glob("month=*"))) == 24
+    assert not list(tmp_path.glob(".pq*"))  # no temporary folder or copy left behind
