@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import os
 import threading
-import time
 import uuid
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -35,7 +34,13 @@ from typing import Protocol, runtime_checkable
 import pandas as pd
 
 from nlq.guard import check_sql
-from nlq.runner import QueryFailed, QueryTimeout, RunResult, _first_line, _time_left, run_guarded
+from nlq.runner import (
+    RunResult,
+    _first_line,
+    _time_left,
+    run_guarded,
+    run_stoppable,
+)
 
 ENGINES = ("duckdb", "spark")
 MANIFEST = "manifest.json"
@@ -128,28 +133,16 @@ class SparkBackend:
     def _execute(self, sql: str, timeout_s: float) -> tuple[pd.DataFrame, float]:
         sc = self.session.sparkContext
         group = f"ub-{uuid.uuid4().hex}"
-        timed_out = threading.Event()
-
-        def stop():
-            timed_out.set()
-            sc.cancelJobGroup(group)
-
-        timer = threading.Timer(timeout_s, stop)
-        timer.daemon = True
-        start = time.perf_counter()
         sc.setJobGroup(group, "utility-belt answer", interruptOnCancel=True)
-        timer.start()
         try:
-            result = self.session.sql(sql)
-            frame = _to_pandas(result)
-        except Exception as e:
-            if timed_out.is_set():
-                raise QueryTimeout(f"the query took longer than {timeout_s:g} s and was stopped") from None
-            raise QueryFailed(f"the warehouse could not run the query: {_spark_message(e)}") from None
+            return run_stoppable(
+                lambda: _to_pandas(self.session.sql(sql)),
+                lambda: sc.cancelJobGroup(group),
+                timeout_s,
+                describe=_spark_message,
+            )
         finally:
-            timer.cancel()
             sc.setLocalProperty("spark.jobGroup.id", None)
-        return frame, (time.perf_counter() - start) * 1000
 
     def vocabulary(self):
         from nlq.vocabulary import Vocabulary

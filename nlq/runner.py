@@ -93,34 +93,50 @@ def run_guarded(
     return RunResult(frame=frame, elapsed_ms=elapsed_ms, truncated=truncated, sql=checked)
 
 
+def run_stoppable(run, stop, timeout_s: float, describe=None) -> tuple[pd.DataFrame, float]:
+    """Call `run()` (it returns a frame) with a watchdog that calls `stop()` after `timeout_s`;
+    a failure becomes QueryTimeout when the watchdog fired, else QueryFailed in plain words.
+    Shared by every warehouse backend: DuckDB interrupts a cursor, Spark cancels a job group."""
+    timed_out = threading.Event()
+
+    def fire():
+        timed_out.set()
+        stop()
+
+    timer = threading.Timer(timeout_s, fire)
+    timer.daemon = True
+    start = time.perf_counter()
+    timer.start()
+    try:
+        frame = run()
+    except Exception as e:
+        if timed_out.is_set():
+            raise QueryTimeout(f"the query took longer than {timeout_s:g} s and was stopped") from None
+        raise QueryFailed(f"the warehouse could not run the query: {(describe or _first_line)(e)}") from None
+    finally:
+        timer.cancel()
+    return frame, (time.perf_counter() - start) * 1000
+
+
 def _execute(con, sql: str, *, timeout_s: float, params=None) -> tuple[pd.DataFrame, float]:
     """Run already-checked SQL on its own cursor, interrupting it after `timeout_s`."""
     # A cursor is a separate connection to the same database: interrupting it stops only
     # this query, and concurrent callers (Streamlit sessions) do not share result state.
     cursor = con.cursor()
-    timed_out = threading.Event()
 
     def stop():
-        timed_out.set()
         try:
             cursor.interrupt()
         except duckdb.Error:  # the query finished and the cursor closed meanwhile
             pass
 
-    timer = threading.Timer(timeout_s, stop)
-    timer.daemon = True
-    start = time.perf_counter()
-    timer.start()
+    def run():
+        return cursor.execute(sql, params).df() if params is not None else cursor.execute(sql).df()
+
     try:
-        frame = cursor.execute(sql, params).df() if params is not None else cursor.execute(sql).df()
-    except Exception as e:
-        if timed_out.is_set():
-            raise QueryTimeout(f"the query took longer than {timeout_s:g} s and was stopped") from None
-        raise QueryFailed(f"the warehouse could not run the query: {_first_line(e)}") from None
+        return run_stoppable(run, stop, timeout_s)
     finally:
-        timer.cancel()
         cursor.close()
-    return frame, (time.perf_counter() - start) * 1000
 
 
 def _first_line(error: Exception) -> str:
