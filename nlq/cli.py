@@ -5,7 +5,10 @@
 
 The JSON-lines mode writes exactly one object per input line,
 ``{"question": ..., "sql": ... or null, "error": null or "why"}``; it never stops
-early. Its SQL is generated and passed through the guard but not run.
+early. Its SQL is generated and passed through the guard but not run. A what-changed question
+("what changed in Camden last month") is answered from a statistical model, not by one statement:
+its object has ``"sql": null, "error": null`` and ``"insight": "what_changed"``, its ``reading``
+and, as ``insight_sql``, the SQL of the monthly counts it compares.
 """
 
 from __future__ import annotations
@@ -97,16 +100,38 @@ def _jsonl(warehouse: Path | None, stdin: TextIO, stdout: TextIO) -> int:
         engine, startup_error = None, f"the engine could not start: {_describe(e)}"
     for line in stdin:
         question = line.rstrip("\r\n")
+        insight = None
         try:
-            sql, error = (None, startup_error) if engine is None else translate(engine, question)
+            insight = None if engine is None else _insight(engine, question)
+            if insight is not None:  # answered from a model, not by one statement: no sql, no error
+                sql, error = None, None
+            else:
+                sql, error = (None, startup_error) if engine is None else translate(engine, question)
         except Exception as e:
             sql, error = None, f"internal error: {_describe(e)}"
         record = {"question": question, "sql": sql, "error": error if not sql else None}
-        if not sql and not record["error"]:
+        if insight is not None:
+            record.update(insight)
+        elif not sql and not record["error"]:
             record["error"] = "the question could not be answered"
         stdout.write(json.dumps(record) + "\n")
         stdout.flush()
     return 0
+
+
+def _insight(engine, question: str) -> dict | None:
+    """For a what-changed question: its kind, reading and the SQL of the counts it compares
+    (under "insight_sql", so that nothing takes it for the answer). None for other questions."""
+    if not question.strip():
+        return None
+    parsed = engine.parse(question)
+    if parsed.intent is None or not parsed.intent.insight:
+        return None
+    return {
+        "insight": parsed.intent.insight,
+        "reading": parsed.intent.describe(engine.data_as_of),
+        "insight_sql": check_sql(parsed.sql),
+    }
 
 
 def translate(engine, question: str) -> tuple[str | None, str | None]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from nlq import what_changed
 from nlq.chart import choose_chart
 from nlq.intent import Intent
 from nlq.parse import Parser, ParseResult
@@ -103,6 +104,9 @@ class Engine:
         return result
 
     def sql_for(self, intent: Intent) -> str:
+        if intent.insight:  # what changed: the monthly counts it compares
+            v = self.vocabulary
+            intent = what_changed.counts_intent(intent, v.anchor_month, v.first_month)
         return to_sql(intent, dialect=self.backend.dialect, facts=self.facts)
 
     # ---- answering ----------------------------------------------------------------------------
@@ -135,6 +139,8 @@ class Engine:
             return self._run(intent, question, sql)
 
     def _run(self, intent: Intent, question: str, sql: str | None) -> Reply:
+        if intent.insight:
+            return what_changed.answer(self, intent, question)
         start = time.perf_counter()
         reply = Reply(
             question or intent.describe(self.data_as_of),

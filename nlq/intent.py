@@ -121,6 +121,7 @@ class Intent:
     direction: str | None = None  # change questions: keep groups that went 'up' or 'down'
     compare: bool = False
     chart: str | None = None  # hint; nlq.chart decides when None
+    insight: str | None = None  # 'what_changed': answered from insights, not by one query (nlq.what_changed)
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     # ---- plain English ------------------------------------------------------------------------
@@ -128,6 +129,10 @@ class Intent:
         """Every part of the intent as (key, label, SQL), in reading order."""
         from nlq.sql import fragment  # sql depends on intent, not the other way round
 
+        if self.insight:
+            from nlq.what_changed import chips
+
+            return chips(self, anchor)
         parts: list[tuple[str, str]] = []
         if self.measure != "count":
             parts.append(("measure", _measure_label(self)))
@@ -335,6 +340,8 @@ class Intent:
             raise ValueError(f"unknown weekday in {self.weekdays!r}")
         if self.chart is not None and self.chart not in CHARTS:
             raise ValueError(f"unknown chart {self.chart!r}")
+        if self.insight not in (None, "what_changed"):
+            raise ValueError(f"unknown insight {self.insight!r}")
         if self.order not in ("asc", "desc"):
             raise ValueError("order must be 'asc' or 'desc'")
         if not 1 <= self.radius_m <= 50_000:

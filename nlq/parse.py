@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
+from nlq import what_changed
 from nlq.fold import fold
 from nlq.hours import find_hours
 from nlq.intent import GRAIN_LABELS, GRAINS, TIME_GRAINS, WEEKDAYS, Intent, hour_range, hour_spans
@@ -381,6 +382,9 @@ class Parser:
             reason = refuse_reason(question, consumed=self._consumed_outcomes(question))
         if reason:
             return ParseResult(None, reason, suggestions=self.suggestions())
+        changed = what_changed.read(self, question)  # "what changed in Camden last month"
+        if changed is not None:
+            return changed
         text, notes = self.correct(self.expand_abbreviations(normalise(question)))
         notes = [_original_case(n, question) for n in notes]
         periods = find_related_periods(text)
