@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from app import render, services, session, targets
+from app import insights_ui, render, services, session, targets
 from app.auditing import _audit, audit_download, audit_question, question_detail  # noqa: F401 (their old home)
 
 log = logging.getLogger(__name__)
@@ -429,32 +429,6 @@ def changed_flags(boroughs, months: int = CHANGED_MONTHS):
     return what_changed(counts, boroughs, latest, months=months), series, latest
 
 
-def _sparkline(flag, key: str) -> None:
-    import plotly.graph_objects as go
-
-    colour = "#c0392b" if flag.direction == "high" else "#1f6fb2"
-    fig = go.Figure(
-        go.Scatter(
-            x=list(flag.history_months),
-            y=list(flag.history),
-            mode="lines+markers",
-            line={"color": "#7f8c8d", "width": 1.5},
-            marker={"size": [0] * (len(flag.history) - 1) + [7], "color": colour},
-            hovertemplate="%{x|%b %Y}: %{y:,}<extra></extra>",
-        )
-    )
-    fig.add_hrect(y0=flag.low, y1=flag.high, fillcolor="#95a5a6", opacity=0.18, line_width=0)
-    fig.update_layout(
-        height=56,
-        margin={"l": 0, "r": 0, "t": 2, "b": 2},
-        showlegend=False,
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        plot_bgcolor="rgba(0,0,0,0)",
-    )
-    st.plotly_chart(fig, key=key, config={"displayModeBar": False, "staticPlot": False}, width="stretch")
-
-
 def what_changed_tile(dashboard, user, filters: dict | None = None) -> None:
     """The "What changed this month" tile: each flag one sentence (opening Ask) and a sparkline."""
     area = changed_area(dashboard, user, filters)
@@ -482,23 +456,4 @@ def what_changed_tile(dashboard, user, filters: dict | None = None) -> None:
                 f"Nothing unusual in {render.month_label(latest)}: every series is within its expected range.",
                 icon=":material/check_circle:",
             )
-        shown_month = None
-        for i, flag in enumerate(flags[:12]):
-            if flag.month != shown_month:
-                shown_month = flag.month
-                if flag.month != latest:
-                    st.caption(f"Earlier: {render.month_label(flag.month)}")
-            text, spark = st.columns([5, 2], vertical_alignment="center")
-            with text:
-                icon = ":material/trending_up:" if flag.direction == "high" else ":material/trending_down:"
-                st.markdown(f"{icon} {render.md_escape(flag.sentence())}")
-                st.page_link(
-                    "pages/ask.py",
-                    label="Open in Ask",
-                    icon=":material/search:",
-                    query_params={"q": flag.question()},
-                )
-            with spark:
-                _sparkline(flag, key=f"what-changed-spark-{i}")
-        if len(flags) > 12:
-            st.caption(f"and {len(flags) - 12} more")
+        insights_ui.flag_rows(flags, latest, key="what-changed")

@@ -532,3 +532,101 @@ class CompactDeck(pdk.Deck):
         from pydeck.bindings.json_tools import default_serialize
 
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
+# ---- where next: the forecast's top areas ---------------------------------------------------------
+
+FORECAST_LEGEND_TITLE = "Expected next month"
+
+
+def _lsoa_rings_by_name() -> dict[str, list]:
+    return {name: [list(p) for p in rings[0]] for name, _b, rings, _bb in _lsoa_shapes()}
+
+
+def forecast_areas(top: pd.DataFrame, crime_type: str, month_label: str, unit: str, cell_m: float = 500.0):
+    """JSON-safe polygons of the forecast's top areas: an LSOA's outline (its centre as a small
+    square when no outline is known) or the grid cell's square; colour by expected count."""
+    shapes = _lsoa_rings_by_name() if unit == "lsoa" else {}
+    breaks = _breaks(top["expected"].round().clip(lower=1).astype(int)) if len(top) else [1]
+    colours = CELL_COLOURS[len(CELL_COLOURS) - len(breaks) :]
+    index = _colour_index(top["expected"], breaks)
+    rows = []
+    for (_, row), k in zip(top.iterrows(), index, strict=True):
+        ring = shapes.get(row["name"]) if unit == "lsoa" else None
+        if ring is None:
+            half_lat = (cell_m if unit == "cell" else 150.0) / 2 / 111_320.0
+            half_lon = half_lat / math.cos(math.radians(row["latitude"]))
+            lat, lon = row["latitude"], row["longitude"]
+            ring = [
+                [lon - half_lon, lat - half_lat],
+                [lon + half_lon, lat - half_lat],
+                [lon + half_lon, lat + half_lat],
+                [lon - half_lon, lat + half_lat],
+            ]
+        name = row["name"] if unit == "lsoa" else f"500 m cell in {row['borough']}"
+        rows.append(
+            {
+                "polygon": [[round(x, 6), round(y, 6)] for x, y in ring],
+                "title": f"#{int(row['rank'])} · {name}",
+                "detail": (
+                    f"{crime_type}, {month_label}: expected {row['expected']:.1f} "
+                    f"(90% interval {int(row['low'])}–{int(row['high'])})"
+                ),
+                "fill": [*colours[int(k)], 215],
+            }
+        )
+    return pd.DataFrame(rows, columns=["polygon", "title", "detail", "fill"])
+
+
+def forecast_legend(top: pd.DataFrame) -> Legend | None:
+    """Classes of the expected count, as the forecast map colours them."""
+    if top.empty:
+        return None
+    breaks = _breaks(top["expected"].round().clip(lower=1).astype(int))
+    colours = CELL_COLOURS[len(CELL_COLOURS) - len(breaks) :]
+    classes, lo = [], None
+    for colour, hi in zip(colours, breaks, strict=True):
+        label = f"up to {hi:,}" if lo is None else (f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}")
+        classes.append((tuple(colour), label))
+        lo = hi + 1
+    return Legend(tuple(classes), FORECAST_LEGEND_TITLE)
+
+
+def forecast_deck(
+    areas: pd.DataFrame,
+    *,
+    outlines: dict | None = None,
+    boroughs: pd.DataFrame | None = None,
+    area_names=None,
+    map_style: str | None = None,
+    width_px: int = 900,
+    height_px: int = 480,
+) -> pdk.Deck:
+    """The where-next map: borough outlines, the top areas filled by expected count (tooltip:
+    rank, name, expected and interval), borough names; fitted to the boroughs asked about."""
+    bounds = area_bounds(outlines, area_names)
+    if bounds is None and not areas.empty:
+        xs = [p[0] for ring in areas["polygon"] for p in ring]
+        ys = [p[1] for ring in areas["polygon"] for p in ring]
+        bounds = (min(xs), min(ys), max(xs), max(ys))
+    view = view_over(pd.DataFrame(), [], None, width_px=width_px, height_px=height_px, area=bounds)
+    layers = [
+        *outline_layer(outlines),
+        pdk.Layer(
+            "PolygonLayer",
+            data=areas,
+            id="where-next",
+            get_polygon="polygon",
+            get_fill_color="fill",
+            get_line_color=[120, 20, 30, 220],
+            line_width_min_pixels=1,
+            stroked=True,
+            filled=True,
+            pickable=True,
+            auto_highlight=True,
+        ),
+        *name_layer(boroughs if view.zoom < 13.5 else None, view.zoom),
+    ]
+    if map_style:
+        return CompactDeck(layers=layers, initial_view_state=view, map_style=map_style, tooltip=TOOLTIP)
+    return CompactDeck(layers=layers, initial_view_state=view, map_provider=None, tooltip=TOOLTIP)

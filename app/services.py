@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -277,3 +278,23 @@ def require_entrypoint() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+_MINE = re.compile(r"\bmy (?:bcu|team|area|patch|command unit)\b", re.IGNORECASE)
+
+
+def fill_in_mine(question: str, user) -> tuple[str, str | None, str | None]:
+    """(question, note, problem): "my BCU" becomes the signed-in user's team ("North West BCU");
+    without a team on the account, a problem to show instead of a London-wide answer."""
+    if not _MINE.search(question):
+        return question, None, None
+    team = getattr(user, "team", None)
+    if not team:
+        return (
+            question,
+            None,
+            "Your account has no team (BCU), so “my BCU” can't be filled in: name the BCU, "
+            "e.g. “what changed in North West BCU last month”.",
+        )
+    words = _MINE.search(question).group(0)
+    return _MINE.sub(f"{team} BCU", question), f"“{words}” → {team} BCU (your team)", None

@@ -6,6 +6,7 @@ month as a ``datetime.date``.
 
 - ``warehouse_counts(path)``: borough × crime type × month from the ``crimes`` table.
 - ``warehouse_cells(path, crime_type, cell_m)``: grid cell × month for one crime type.
+- ``warehouse_lsoas(path, crime_type)``: LSOA × month for one crime type, with the LSOAs.
 - ``mps_borough_counts(raw)``: the Met's recorded crime by borough × police.uk category × month,
   April 2010 – February 2026 (London Datastore, OGL v2.0), read from ``../shared`` at run time.
 - ``mps_lsoa_counts(raw)``: the same by LSOA (2021 codes), February 2024 – February 2026.
@@ -160,6 +161,40 @@ def warehouse_cells(
     return frame, cells[["unit", "name", "borough", "latitude", "longitude", "area_km2"]]
 
 
+def lsoa_units() -> pd.DataFrame:
+    """Every LSOA of seeds/lsoas.csv: unit (code), name, borough, centre, area."""
+    lsoas = pd.read_csv(
+        _seeds_file("lsoas.csv"),
+        usecols=["lsoa_code", "lsoa_name", "borough", "latitude", "longitude", "area_km2"],
+    )
+    return lsoas.rename(columns={"lsoa_code": "unit", "lsoa_name": "name"})
+
+
+def warehouse_lsoas(path, crime_type: str, con=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """LSOA × month counts of one crime type (complete), and the LSOAs the warehouse has records in."""
+    own = con is None
+    con = con or _connect(path)
+    try:
+        counts = con.execute(
+            "SELECT lsoa_code AS unit, month, count(*) AS count FROM crimes "
+            "WHERE lsoa_code IS NOT NULL AND crime_type = ? GROUP BY ALL",
+            [crime_type],
+        ).df()
+        present = {u for (u,) in con.execute("SELECT DISTINCT lsoa_code FROM crimes").fetchall()}
+        first, last = con.execute("SELECT min(month), max(month) FROM crimes").fetchone()
+    finally:
+        if own:
+            con.close()
+    units = lsoa_units()
+    units = units[units["unit"].isin(present)].reset_index(drop=True)
+    index = pd.MultiIndex.from_product(
+        [sorted(units["unit"]), [crime_type], month_range(first, last)], names=COLUMNS[:3]
+    )
+    counts = counts.assign(crime_type=crime_type, month=pd.to_datetime(counts["month"]).dt.date)
+    frame = counts.groupby(COLUMNS[:3])["count"].sum().reindex(index, fill_value=0).reset_index()
+    return frame, units
+
+
 # ---- the Met's published figures (../shared, never committed) -------------------------------------------
 
 
@@ -211,10 +246,6 @@ def mps_lsoa_counts(raw: Path | str = RAW) -> tuple[pd.DataFrame, pd.DataFrame]:
         )
     finally:
         con.close()
-    lsoas = pd.read_csv(
-        _seeds_file("lsoas.csv"),
-        usecols=["lsoa_code", "lsoa_name", "borough", "latitude", "longitude", "area_km2"],
-    )
-    lsoas = lsoas.rename(columns={"lsoa_code": "unit", "lsoa_name": "name"})
+    lsoas = lsoa_units()
     frame = frame[frame["unit"].isin(set(lsoas["unit"]))].reset_index(drop=True)
     return frame, lsoas[lsoas["unit"].isin(set(frame["unit"]))].reset_index(drop=True)

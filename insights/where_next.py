@@ -139,3 +139,26 @@ def rank_units(score: np.ndarray, names: np.ndarray) -> np.ndarray:
 def forecastable_types(crime_types, include_police_activity: bool = False) -> list[str]:
     """The crime types offered by default (police-activity types left out unless asked for)."""
     return [t for t in crime_types if include_police_activity or t not in POLICE_ACTIVITY_TYPES]
+
+
+UNITS = {"lsoa": "LSOA", "cell": "500 m grid cell"}
+CELL_M = 500.0
+
+
+def area_forecast(path, crime_type: str, boroughs=None, unit: str = "lsoa", con=None) -> WhereNext:
+    """Next month's forecast for the warehouse at ``path``, over the LSOAs (or 500 m cells) of
+    ``boroughs`` (all London when None): the top 5% is of the units in that area."""
+    from insights.data import warehouse_cells, warehouse_lsoas
+
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit {unit!r}: one of {', '.join(UNITS)}")
+    if unit == "cell":
+        counts, units = warehouse_cells(path, crime_type, CELL_M, con=con)
+    else:
+        counts, units = warehouse_lsoas(path, crime_type, con=con)
+    if boroughs:
+        units = units[units["borough"].isin(list(boroughs))].reset_index(drop=True)
+        counts = counts[counts["unit"].isin(set(units["unit"]))]
+    if units.empty:
+        raise ValueError("no areas with records there")
+    return forecast(counts, units, crime_type)

@@ -40,15 +40,15 @@ _SPIKES = r"(?:spikes?|anomal(?:y|ies)|unusual (?:changes?|spikes?|rises?|falls?
 TRIGGER = re.compile(
     rf"^{_LEAD}(?P<phrase>"
     rf"{_WHAT} (?:changed|{_ODD})"
-    rf"|(?:(?:is|was) there |(?:are|were) there )?any(?:thing)? {_ODD}"
     rf"|(?:(?:are|were) there )?any {_SPIKES}"
+    rf"|(?:(?:is|was) there |(?:are|were) there )?any(?:thing)? {_ODD}"
     rf"|{_SPIKES}"
     rf")(?=\s|$)\s*(?P<rest>.*)$"
 )
 _INTO = re.compile(r"^(?:(?:in|for|with|about|across|around|within|of|to)\s+)+")
 _TWO_PERIODS = re.compile(r"\b(?:from|between|since|vs|versus|compared?|against|than)\b")
 _MINE = re.compile(r"\bmy (?:bcu|borough|team|area|patch|command unit)\b")
-_ALLOWED = {"crime_types", "excluded_types", "boroughs", "bcus", "time", "notes"}
+_ALLOWED = {"insight", "crime_types", "excluded_types", "boroughs", "bcus", "time", "notes"}
 _HARMLESS_GRAINS = {"borough", "crime_type", "month"}  # the answer is per borough, type and month anyway
 
 
@@ -161,7 +161,7 @@ def chips(intent: Intent, anchor: dt.date | None) -> list[Chip]:
     if intent.bcus:
         out.append(Chip("bcus", area_label(replace(intent, boroughs=())), ""))
     if not intent.boroughs and not intent.bcus:
-        out.append(Chip("area", "all London", ""))
+        out.append(Chip("boroughs", "all London", ""))
     if anchor is not None:
         out.append(Chip("time", months_label(*months_asked(intent, anchor)), ""))
     elif intent.time is not None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import streamlit as st
 
-from app import boards_ui, dashboards_ui, render, services, share
+from app import boards_ui, dashboards_ui, insights_ui, render, services, session, share
 
 MAX_CHARS = 500
 HISTORY = 8
@@ -64,12 +65,18 @@ def ask(question: str | None) -> None:
     if text is None:
         return
     S["ask_history"] = [text] + [q for q in S.get("ask_history", []) if q != text][: HISTORY - 1]
+    asked, mine, problem = services.fill_in_mine(text, session.current_user())
+    if problem:
+        _say("warning", problem)
+        return
     try:
-        reply = services.get_engine().ask(text)
+        reply = services.get_engine().ask(asked)
     except Exception:
         log.exception("engine.ask failed")
         _say("error", "Something went wrong while answering that. Please try rephrasing the question.")
         return
+    if mine:
+        reply.notes = [mine, *reply.notes]
     _show(reply, refined=False)
 
 
@@ -259,7 +266,12 @@ def _answer(reply, engine) -> None:
         _remove_chip(removed)
         st.rerun()
     render.render_notes(reply)
-    drawn_ms = render.render_reply(reply, key="ask")
+    if reply.intent is not None and reply.intent.insight:  # "what changed in Camden last month"
+        start = time.perf_counter()
+        insights_ui.what_changed_answer(reply, key="ask")
+        drawn_ms = (time.perf_counter() - start) * 1000
+    else:
+        drawn_ms = render.render_reply(reply, key="ask")
     render.footer(reply, services.data_as_of(engine), facts.synthetic, drawn_ms)
     with st.container(horizontal=True, gap="small"):
         boards_ui.add_to_board_control(reply, key="ask-board")

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from app import dashboards_ui as ui
-from app import render, services, session
+from app import insights_ui, render, services, session
 from app.store import Conflict, Forbidden, NotFound, StoreError
 
 log = logging.getLogger(__name__)
@@ -354,6 +354,7 @@ def _grid(dashboard_id: str, filters: dict) -> None:
     )
     summary = st.empty()
     ui.what_changed_tile(dashboard, user, filters)
+    insights_ui.where_next_tile(ui.changed_area(dashboard, user, filters))
     if not dashboard.pins:
         st.info(
             "No tiles yet. Ask a question, then use **Pin to dashboard** under the answer.",

@@ -33,3 +33,29 @@ def counts(full_warehouse):
     from insights.data import warehouse_counts
 
     return warehouse_counts(full_warehouse)
+
+
+INJECTED = ("Camden", "Burglary", "2025-12-01")  # about +60% (rows whose id hashes into 6 of 10 buckets)
+
+
+@pytest.fixture(scope="session")
+def anomaly_warehouse(full_warehouse, tmp_path_factory) -> Path:
+    """A copy of the full warehouse with a known anomaly: Camden's burglary in December 2025
+    raised by about 60% (copies of existing records with new ids)."""
+    import shutil
+
+    import duckdb
+
+    path = tmp_path_factory.mktemp("anomaly") / "warehouse.duckdb"
+    shutil.copy(full_warehouse, path)
+    borough, crime_type, month = INJECTED
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(
+            "INSERT INTO crimes SELECT * REPLACE (crime_id || '-injected' AS crime_id) FROM crimes "
+            "WHERE borough = ? AND crime_type = ? AND month = ?::DATE AND hash(crime_id) % 10 < 6",
+            [borough, crime_type, month],
+        )
+    finally:
+        con.close()
+    return path
