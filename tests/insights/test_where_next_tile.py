@@ -23,7 +23,9 @@ def _layer(spec: dict, layer_id: str) -> dict:
     return next(layer for layer in spec["layers"] if layer["id"] == layer_id)
 
 
-def test_the_overview_maps_the_top_five_percent_with_the_excluded_types_explained(env, store, small_warehouse):  # noqa: F811
+def test_the_overview_maps_the_top_five_percent_with_the_excluded_types_explained(
+    env, store, small_warehouse
+):  # noqa: F811
     at = signed_in("supervisor", "dashboards")
     assert not at.exception
     texts = [m.value for m in at.main.markdown]
