@@ -21,6 +21,7 @@ class FakeIntent:
     venues: tuple[str, ...] = ()
     radius_m: int = 500
     chart: str = "line"
+    insight: str | None = None
 
     def describe(self, anchor=None) -> str:
         return " · ".join(label for _, label in self.parts)

@@ -31,6 +31,8 @@ class FakeChip:
 
 
 class FakeIntent:
+    insight = None  # an ordinary question, not a what-changed one
+
     def describe(self, anchor=None):
         return "Burglary · Camden · 2024"
 
