@@ -29,6 +29,7 @@ def test_supervisor_sees_what_changed_and_opens_a_flag_in_ask(page, full_app):  
     tile.get_by_text("What changed this month · North West BCU").wait_for()
     tile.get_by_text("Nothing unusual in December 2025").wait_for()
     links = tile.locator("[data-testid=stPageLink] a")
+    links.first.wait_for()  # the flags are drawn after the headline
     assert links.count() >= 1
     tile.locator("[data-testid=stPlotlyChart]").first.wait_for()  # a sparkline per flag
     ui.shot("dashboard-what-changed-1440", height=900, width=1440)

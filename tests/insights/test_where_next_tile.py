@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (pytest fixtures imported from tests.accounts.conftest)
 """The "Where next" map tile on the supervisor overview (AppTest) and its map layer."""
 
 from __future__ import annotations
