@@ -47,3 +47,20 @@ def test_supervisor_sees_what_changed_and_opens_a_flag_in_ask(page, full_app):  
     assert "q=" in page.url
     page.locator("[data-testid=stPlotlyChart]").first.wait_for()  # the Ask answer, by month
     ui.shot("ask-from-what-changed", height=900, width=1440)
+
+
+def test_where_next_map_renders_with_the_excluded_types_explained(page, full_app):  # noqa: F811
+    ui = Ui(page, full_app)
+    ui.open()
+    ui.sign_in("supervisor", "supervisor-demo")
+    page.locator("[data-testid=stSidebarNav]").get_by_text("Dashboards").click()
+    ui.wait()
+    tile = page.locator(".st-key-tile-where-next")
+    tile.get_by_text("Where next · North West BCU").wait_for()
+    tile.get_by_text("Not forecast: Drugs and Possession of weapons.").wait_for()
+    assert "where police look" in tile.inner_text()
+    deck = tile.locator("[data-testid=stDeckGlJsonChart]")
+    deck.scroll_into_view_if_needed()
+    deck.locator("canvas").first.wait_for()  # the map is drawn, not only its caption
+    tile.get_by_text("Expected next month").wait_for()  # the legend
+    ui.shot("dashboard-where-next-1440", height=900, width=1440)
