@@ -4,7 +4,17 @@ Each call opens its own connection and closes it when done: Streamlit runs every
 session in its own thread, and a connection per call is correct without locks.
 The file is in WAL mode, so readers never wait for the writer. Reads run in one
 (deferred) transaction for a consistent snapshot; writes start with
-``BEGIN IMMEDIATE`` so two writers queue on the lock instead of failing halfway.
+``BEGIN IMMEDIATE`` so two writers queue on the lock instead of failing halfway
+(a deferred read that upgrades to a write can fail with "locked" at once).
+
+Waiting for the write lock (``begin_immediate``): SQLite's own busy handler sleeps ever
+longer (up to 100 ms a try) the longer a writer has waited, so under many writers a
+newcomer polling every millisecond keeps beating writers that have waited for seconds.
+We let SQLite wait only briefly per attempt and retry with short jittered sleeps until
+``BUSY_TIMEOUT_MS``, so every waiter keeps trying at about the same rate. Transactions are
+kept short: the schema is read before the lock is taken, password hashing happens
+outside it (accounts.py), and commits do not fsync the WAL (``synchronous = NORMAL``: a
+power cut may lose the last commits, never corrupt the file or half-write one).
 
 Migrations are ``migrations/NNNN_name.sql`` (statements) or ``NNNN_name.py`` (an
 ``upgrade(con)`` function, for steps SQL cannot do, such as hashing), applied in order,
@@ -16,6 +26,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import random
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -28,7 +39,9 @@ from app.store.errors import StoreError, StoreUnavailable
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-BUSY_TIMEOUT_MS = 15_000
+BUSY_TIMEOUT_MS = 30_000  # the longest a write waits for the lock before saying "busy"
+LOCK_ATTEMPT_MS = 20  # SQLite's own wait per attempt at the write lock
+RETRY_SLEEP_S = 0.02  # the most a writer sleeps between attempts (jittered)
 
 Clock = Callable[[], datetime]
 
@@ -83,7 +96,38 @@ def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     con.row_factory = sqlite3.Row
     con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     con.execute("PRAGMA foreign_keys = ON")
+    if not read_only:
+        con.execute("PRAGMA synchronous = NORMAL")  # safe in WAL mode; see the module docstring
     return con
+
+
+def _is_busy(e: sqlite3.Error) -> bool:
+    text = str(e).lower()
+    return "locked" in text or "busy" in text
+
+
+def begin_immediate(con: sqlite3.Connection, timeout_ms: int | None = None) -> None:
+    """``BEGIN IMMEDIATE``, waiting up to ``timeout_ms`` (default BUSY_TIMEOUT_MS) for the
+    write lock in short attempts with jittered sleeps between them (see the module docstring).
+    Raises SQLite's "database is locked" when the time is up."""
+    timeout_ms = BUSY_TIMEOUT_MS if timeout_ms is None else timeout_ms
+    deadline = time.monotonic() + timeout_ms / 1000
+    # Read the schema now, outside the lock, rather than in the first statement under it.
+    con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    con.execute(f"PRAGMA busy_timeout = {LOCK_ATTEMPT_MS}")
+    try:
+        attempt = 0
+        while True:
+            try:
+                con.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as e:
+                if not _is_busy(e) or time.monotonic() >= deadline:
+                    raise
+            attempt += 1
+            time.sleep(random.uniform(0, min(RETRY_SLEEP_S, 0.001 * 2**attempt)))
+    finally:
+        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def use_wal(con: sqlite3.Connection) -> None:
@@ -159,7 +203,7 @@ def migrate(con: sqlite3.Connection, now: datetime, upto: int | None = None) -> 
     for version, name, path in known:
         if upto is not None and version > upto:
             break
-        con.execute("BEGIN IMMEDIATE")
+        begin_immediate(con)
         try:
             # Another process may have applied it while we waited for the lock.
             done = con.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (version,)).fetchone()
@@ -179,7 +223,7 @@ def migrate(con: sqlite3.Connection, now: datetime, upto: int | None = None) -> 
 
 def _probe_write(con: sqlite3.Connection) -> None:
     """Raise SQLite's error if the file cannot be written; changes nothing."""
-    con.execute("BEGIN IMMEDIATE")
+    begin_immediate(con)
     try:
         con.execute("CREATE TABLE write_probe (x)")
     finally:
@@ -271,7 +315,7 @@ class Database:
         try:
             con = connect(self.path)
             try:
-                con.execute("BEGIN IMMEDIATE")
+                begin_immediate(con)
                 try:
                     yield con
                 except BaseException:
