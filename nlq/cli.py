@@ -22,6 +22,7 @@ from typing import TextIO
 
 import sqlglot
 
+from nlq import what_changed
 from nlq.guard import GuardError, check_sql
 from warehouse.logs import configure_logging
 
@@ -179,9 +180,20 @@ def _ask(warehouse: Path | None, question: str, out: TextIO) -> int:
     if reply.sql:
         print("SQL:", file=out)
         print(_indent(pretty_sql(reply.sql)), file=out)
-    if reply.frame is not None:
+    changes = (getattr(reply, "context", None) or {}).get(what_changed.KIND)
+    if changes is not None:  # flags in words, as the app shows them
+        print(_changes(changes, getattr(reply, "elapsed_ms", None)), file=out)
+    elif reply.frame is not None:
         print(_table(reply.frame, getattr(reply, "elapsed_ms", None)), file=out)
     return 0
+
+
+def _changes(changes, elapsed_ms: float | None) -> str:
+    lines = [f"{changes.heading} ({changes.method})"]
+    lines += [f"- {flag.sentence()}" for flag in changes.flags] or [changes.nothing()]
+    if elapsed_ms is not None:
+        lines.append(f"in {elapsed_ms:.0f} ms")
+    return "\n".join(lines)
 
 
 def pretty_sql(sql: str) -> str:
