@@ -224,6 +224,8 @@ TIME_SHORT = {
     "mnths": "months",
     "wk": "week",
     "wks": "weeks",
+    "hr": "hour",
+    "hrs": "hours",
     "qtr": "quarter",
     "qtrs": "quarters",
     "prev": "previous",
@@ -1223,6 +1225,10 @@ class Parser:
                 return tuple(dict.fromkeys(keys[p.label] for p in after))
         before = [p for p in parts if p.end <= share.start and p.label in keys]
         if before and share.start > 0 and words[share.start - 1] in ("a", "as", "the", "'s", "s"):
+            if group_by and "of" not in words[share.end : share.end + 1]:
+                # "outcomes of vehicle crime in Redbridge as percentages": each group's share of
+                # what the question filters, not the filters' share of everything
+                return ()
             return tuple(dict.fromkeys(keys[p.label] for p in before))
         return ()
 

@@ -87,6 +87,14 @@ CASES = [
     ("ASB in Camden by day of the week", dict(group_by=("weekday",))),
     ("quarterly burglary", dict(group_by=("quarter",))),
     ("crime by LSOA", dict(group_by=("lsoa",))),
+    ("asb by hr in islington", dict(group_by=("hour",))),
+    ("robbery per hrs in camden", dict(group_by=("hour",))),
+    # each group's share of what is filtered, not the filters' share of all crime
+    (
+        "outcomes of vehicle crime in Redbridge as percentages",
+        dict(measure="share", group_by=("outcome",), share_part=(), crime_types=("Vehicle crime",)),
+    ),
+    ("burglary as a percentage of all crime in Camden", dict(measure="share", share_part=("crime_types",))),
 ]
 
 
