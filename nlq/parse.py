@@ -313,6 +313,7 @@ class Parser:
         self.known |= {w for name in vocab.streets for w in name.split()}  # never 'corrected' away
         # outcome words stay as typed even when the data has no such outcome ('charged' is not 'changed')
         self.known |= {w for syns in OUTCOME_SYNONYMS.values() for s in syns for w in s.split()}
+        self.known |= COMPARATIVES  # 'higher' is a comparison, never 'high' of 'high street'
 
     # ---- spelling ------------------------------------------------------------------------------
     def correct(self, text: str) -> tuple[str, list[str]]:
@@ -488,6 +489,7 @@ class Parser:
         ]
         if event_places and not any(q.label in ("VENUE", "BOROUGH", "BCU") for q in parts):
             unknown = sorted({*unknown, *(doc[p.start] for p in event_places)}, key=lambda t: t.i)
+        unknown = [t for t in unknown if not (intent.compare and _is_comparative(t))]
         if not unknown:
             return ParseResult(replace(intent, notes=tuple(notes)), None, notes, [])
         if not times and all(p.label in FUNCTION_LABELS for p in parts if p not in ignored):
@@ -823,7 +825,7 @@ class Parser:
 
         # ---- comparisons: several places, several explicit crime types, several years
         total = "TOTAL" in labels
-        compare = "COMPARE" in labels
+        compare = "COMPARE" in labels or any(_is_comparative(t) for t in doc)
         if not total:
             if len(boroughs) > 1 and "borough" not in group_by:
                 group_by.insert(0, "borough")
@@ -893,6 +895,12 @@ class Parser:
         # ---- time of day, weekends, weekdays
         tod_part = next((p for p in parts if p.label == "TOD"), None)
         tod = tod_part.value if tod_part else None
+        if tod in UNFIXED_TIMES_OF_DAY:
+            raise _Refusal(
+                f"'{tod_part.text}' has no fixed hours, so I can't answer that reliably: name the hours, "
+                "e.g. 'between 7am and 10am', or use morning (06–11), afternoon (12–17), evening (18–21) "
+                "or night (22–05)."
+            )
         if tod_part is not None and id(tod_part) in negated:
             spans = hour_spans(tod)
             if len(spans) != 1:
@@ -1233,6 +1241,11 @@ class Parser:
         return ()
 
 
+# Times of day with no agreed hours (DESIGN.md defines morning, afternoon, evening and night only):
+# refused with a way forward rather than answered on a guess.
+UNFIXED_TIMES_OF_DAY = frozenset({"rush hour", "lunchtime"})
+
+
 class _Refusal(Exception):
     pass
 
@@ -1248,6 +1261,16 @@ class Reading:
     thresholds: list
     periods: list[str]
     hours_at: int | None = None  # where a clock-time range starts in the text
+
+
+# "is robbery higher in Hackney than in Tower Hamlets": a comparison of two named sides
+COMPARATIVES = frozenset({"higher", "lower", "greater", "bigger", "larger", "smaller", "more", "fewer", "less"})
+
+
+def _is_comparative(tok) -> bool:
+    """'higher' ... 'than' / 'or' / 'vs': the question sets two sides beside each other, and is
+    answered as a comparison (refused when it names only one side: "higher than the national average")."""
+    return tok.lower_ in COMPARATIVES and any(t.lower_ in ("than", "or", "vs", "versus") for t in tok.doc[tok.i + 1 :])
 
 
 def _after_group_word(doc, tok) -> bool:

@@ -1,8 +1,8 @@
 """Ninth blind set (131 cases: officers on a phone, analysts, sergeants planning events, refusals),
 written blind from DESIGN.md by a writer who never read nlq/. Scored once before any change:
-127/131 = 96.9% (wrong 2) on data/warehouse.duckdb. It taught two general rules: 'hr'/'hrs' are
-hours, and 'X of Y as percentages' with a grouping is each group's share of what is filtered.
-One case is contested (see the comment on 'rush hour' in the set)."""
+127/131 = 96.9% (wrong 2) on data/warehouse.duckdb. It taught general rules: 'hr'/'hrs' are
+hours; 'X of Y as percentages' with a grouping is each group's share of what is filtered; and,
+with blind10, that a time of day DESIGN.md gives no hours ('rush hour') is refused, not guessed."""
 
 import pytest
 

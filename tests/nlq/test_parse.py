@@ -95,7 +95,24 @@ CASES = [
         dict(measure="share", group_by=("outcome",), share_part=(), crime_types=("Vehicle crime",)),
     ),
     ("burglary as a percentage of all crime in Camden", dict(measure="share", share_part=("crime_types",))),
+    # a comparative between two named sides is a comparison, side by side
+    ("is robbery higher in Hackney than in Tower Hamlets", dict(group_by=("borough",), compare=True)),
+    ("is robbery higher than burglary in Camden", dict(group_by=("crime_type",), compare=True)),
+    ("were there fewer burglaries in 2025 than in 2024", dict(group_by=("year",), compare=True)),
+    ("phone snatchings in Camden", dict(crime_types=("Theft from the person",))),
 ]
+
+
+@pytest.mark.parametrize(
+    "question, why",
+    [
+        ("is robbery higher in Camden", "I don't know 'higher'"),
+        ("is shoplifting in Sutton higher than the national average", "name both sides"),
+    ],
+)
+def test_a_comparative_with_one_side_is_refused(engine, question, why):
+    parsed = engine.parse(question)
+    assert parsed.intent is None and why in parsed.error
 
 
 @pytest.mark.parametrize("question,expected", CASES, ids=[c[0] for c in CASES])

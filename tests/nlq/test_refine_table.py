@@ -93,7 +93,7 @@ FOLLOW_UPS = [
     ("top 5 boroughs", ALL, lambda i, b: i.top_n == 5 and i.group_by == ("borough",) and not i.boroughs),
     # other filters
     ("at night", ALL, lambda i, b: i.time_of_day == "night"),
-    ("at lunchtime", ALL, lambda i, b: i.time_of_day == "lunchtime"),
+    ("in the afternoon", ALL, lambda i, b: i.time_of_day == "afternoon"),
     ("on weekends", ALL, lambda i, b: i.day_type == "weekend"),
     ("as a rate", ("count", "trend"), lambda i, b: i.measure == "rate_per_1000"),
     (
