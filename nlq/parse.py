@@ -1264,13 +1264,17 @@ class Reading:
 
 
 # "is robbery higher in Hackney than in Tower Hamlets": a comparison of two named sides
-COMPARATIVES = frozenset({"higher", "lower", "greater", "bigger", "larger", "smaller", "more", "fewer", "less"})
+COMPARATIVES = frozenset(
+    {"higher", "lower", "greater", "bigger", "larger", "smaller", "more", "fewer", "less"}
+)
 
 
 def _is_comparative(tok) -> bool:
     """'higher' ... 'than' / 'or' / 'vs': the question sets two sides beside each other, and is
     answered as a comparison (refused when it names only one side: "higher than the national average")."""
-    return tok.lower_ in COMPARATIVES and any(t.lower_ in ("than", "or", "vs", "versus") for t in tok.doc[tok.i + 1 :])
+    return tok.lower_ in COMPARATIVES and any(
+        t.lower_ in ("than", "or", "vs", "versus") for t in tok.doc[tok.i + 1 :]
+    )
 
 
 def _after_group_word(doc, tok) -> bool:

@@ -9,8 +9,8 @@ phrase so that parse can look the meaning up. No model is downloaded.
 from __future__ import annotations
 
 import spacy
-from spacy.language import Language
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
 
 from nlq.vocabulary import Vocabulary, normalise_phrase
 
