@@ -235,6 +235,7 @@ class Engine:
             (intent.venues, set(v.venues), "venue"),
             (intent.outcomes, set(v.outcomes), "outcome"),
             (intent.streets, set(v.streets.values()), "street"),
+            (intent.lsoas, set(v.lsoas.values()), "LSOA"),
         ]
         for values, known, what in checks:
             bad = [x for x in values if x not in known]

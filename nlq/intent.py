@@ -67,6 +67,7 @@ FILTER_KEYS = (
     "bcus",
     "venues",
     "streets",
+    "lsoas",
     "time_of_day",
     "day_type",
     "weekdays",
@@ -101,6 +102,7 @@ class Intent:
     bcus: tuple[str, ...] = ()
     venues: tuple[str, ...] = ()
     streets: tuple[str, ...] = ()  # crimes.location values, e.g. 'On or near Camden High Street'
+    lsoas: tuple[str, ...] = ()  # crimes.lsoa_name values, e.g. 'Westminster 018A'
     radius_m: int = 500
     event: str | None = None  # event name pattern from the vocabulary, e.g. 'Taylor Swift'
     event_category: str | None = None  # e.g. 'football'
@@ -150,6 +152,8 @@ class Intent:
             parts.append(("venues", f"within {_distance(self.radius_m)} of {names}"))
         if self.streets:
             parts.append(("streets", _join(self.streets)))
+        if self.lsoas:
+            parts.append(("lsoas", "LSOA " + _join(self.lsoas)))
         if self.event or self.event_category:
             label = "during " + (self.event or f"{self.event_category} events")
             if self.event_venue:
@@ -230,9 +234,9 @@ class Intent:
         """The same question about another place, period or event (board duplication)."""
         out = self
         if venue is not None:
-            out = replace(out, venues=(venue,), boroughs=(), bcus=(), streets=())
+            out = replace(out, venues=(venue,), boroughs=(), bcus=(), streets=(), lsoas=())
         if borough is not None:
-            out = replace(out, boroughs=(borough,), bcus=(), venues=(), streets=())
+            out = replace(out, boroughs=(borough,), bcus=(), venues=(), streets=(), lsoas=())
         if start is not None or end is not None:
             out = out.with_period(start, end)
         if event is not None:

@@ -14,6 +14,7 @@ from nlq import what_changed
 from nlq.fold import fold
 from nlq.hours import find_hours
 from nlq.intent import GRAIN_LABELS, GRAINS, TIME_GRAINS, WEEKDAYS, Intent, hour_range, hour_spans
+from nlq.lsoas import find_lsoas
 from nlq.pipeline import FILLER
 from nlq.refusal import MAX_LENGTH, refuse_reason
 from nlq.streets import StreetMatcher
@@ -425,6 +426,8 @@ class Parser:
         blocked += [(t.start, t.end) for t in thresholds]
         hours = find_hours(text, blocked)
         blocked += [(h.start, h.end) for h in hours]
+        lsoas = find_lsoas(text, self.vocab.lsoas, blocked)  # 'Westminster 018A': not the borough
+        blocked += [(m.start, m.end) for m in lsoas]
         streets = self.streets.find(text, blocked)
         blocked += [(s.start, s.end) for s in streets]
         masked = text
@@ -467,6 +470,8 @@ class Parser:
         unknown = [tok for tok in doc if tok.i not in covered and not self._understood(doc, tok, parts)]
         if streets:
             intent = replace(intent, streets=tuple(dict.fromkeys(s.location for s in streets)))
+        if lsoas:
+            intent = replace(intent, lsoas=tuple(dict.fromkeys(m.name for m in lsoas)))
         if hours:
             intent = replace(intent, time_of_day=hour_range(*hours[0].hours))
         if radius and not intent.venues and not unknown:

@@ -145,7 +145,7 @@ def refine(previous: Intent, text: str, vocabulary: Vocabulary, parser=None) -> 
             out = replace(out, group_by=(), top_n=None, measure="count")
         changed = True
     if CLEAR_AREA.search(low):
-        out = replace(out, boroughs=(), bcus=(), venues=(), streets=(), compare=False)
+        out = replace(out, boroughs=(), bcus=(), venues=(), streets=(), lsoas=(), compare=False)
         changed = True
     if CLEAR_TYPES.search(low):
         out = replace(out, crime_types=())

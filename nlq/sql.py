@@ -319,6 +319,8 @@ def conditions(
         out.append(("venues", exp.and_(*near)))
     if i.streets and "streets" not in skip:
         out.append(("streets", _in(c("location"), i.streets)))
+    if i.lsoas and "lsoas" not in skip:
+        out.append(("lsoas", _in(c("lsoa_name"), i.lsoas)))
     if (i.event or i.event_category) and "event" not in skip:
         out.append(("event", _event_condition(i, facts)))
     if i.time and "time" not in skip:

@@ -157,3 +157,21 @@ def test_an_unknown_word_means_no_answer_and_a_reading_without_it(engine, questi
     assert word in result.error.lower()
     assert result.without == without
     assert engine.parse(result.without).intent is not None
+
+
+def test_an_lsoa_named_by_name_or_code_is_a_place(engine):
+    name, code = engine.con.execute(
+        "SELECT lsoa_name, lsoa_code FROM crimes WHERE lsoa_name LIKE 'Camden %' ORDER BY 1 LIMIT 1"
+    ).fetchone()
+    for question in (f"burglary in LSOA {name} by month", f"burglary in lsoa {code.lower()} by month"):
+        intent = engine.parse(question).intent
+        assert intent.lsoas == (name,) and not intent.boroughs and intent.group_by == ("month",)
+        assert f"c.lsoa_name = '{name}'" in engine.sql_for(intent)
+    assert engine.parse("burglary in Camden 999Z").intent is None  # no such LSOA: not understood
+
+
+def test_an_lsoa_not_in_the_data_is_refused_when_run(engine):
+    from nlq import Intent
+
+    reply = engine.run(Intent(lsoas=("Nowhere 001A",)))
+    assert reply.sql is None and "Unknown LSOA" in reply.error
