@@ -22,6 +22,7 @@ from typing import TextIO
 
 import sqlglot
 
+from nlq import near_me
 from nlq.guard import GuardError, check_sql
 from warehouse.logs import configure_logging
 
@@ -139,6 +140,8 @@ def translate(engine, question: str) -> tuple[str | None, str | None]:
     if not question.strip():
         return None, "the question is empty"
     parsed = engine.parse(question)
+    if parsed.intent is not None and parsed.intent.near_me and not parsed.sql:
+        return None, near_me.NO_LOCATION  # the command line has no location: never London-wide
     if parsed.intent is None or not parsed.sql:
         return None, parsed.error or "the question was not understood"
     try:
