@@ -140,7 +140,7 @@ def translate(engine, question: str) -> tuple[str | None, str | None]:
     if not question.strip():
         return None, "the question is empty"
     parsed = engine.parse(question)
-    if parsed.intent is not None and parsed.intent.near_me and not parsed.sql:
+    if getattr(parsed.intent, "near_me", False) and not parsed.sql:
         return None, near_me.NO_LOCATION  # the command line has no location: never London-wide
     if parsed.intent is None or not parsed.sql:
         return None, parsed.error or "the question was not understood"

@@ -65,7 +65,7 @@ def ask(question: str | None) -> None:
     text = _checked(question)
     if text is None:
         return
-    S["ask_history"] = [text] + [q for q in S.get("ask_history", []) if q != text][: HISTORY - 1]
+    session.remember_question(text, keep=HISTORY)
     asked, mine, problem = services.fill_in_mine(text, session.current_user())
     if problem:
         _say("warning", problem)
@@ -241,7 +241,7 @@ def _examples(engine) -> None:
 
 
 def _recent() -> None:
-    history = S.get("ask_history", [])
+    history = session.recent_questions()
     if not history:
         return
     with st.sidebar:

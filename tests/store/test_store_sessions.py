@@ -56,7 +56,9 @@ def test_the_token_expires_whatever_the_activity(store, people, clock):
     "tamper",
     [
         lambda t: t.replace(t.split(".")[1], "A" * 43),  # another session id
-        lambda t: ".".join([*t.split(".")[:2], str(int(t.split(".")[2]) + 3600), t.split(".")[3]]),  # later expiry
+        lambda t: ".".join(
+            [*t.split(".")[:2], str(int(t.split(".")[2]) + 3600), t.split(".")[3]]
+        ),  # later expiry
         lambda t: t[:-1] + ("0" if t[-1] != "0" else "1"),  # signature
         lambda t: "v2" + t[2:],
         lambda t: "",
