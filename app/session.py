@@ -292,7 +292,9 @@ def session_lifetime() -> timedelta:
 
 def _minutes(span: timedelta) -> str:
     seconds = int(span.total_seconds())
-    return f"{seconds // 60} minutes" if seconds >= 120 else f"{seconds} seconds"
+    if seconds >= 120:
+        return f"{seconds // 60} minutes"
+    return "1 second" if seconds == 1 else f"{seconds} seconds"
 
 
 def _cookie() -> str | None:
