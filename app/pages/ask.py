@@ -331,6 +331,11 @@ def _answer(reply, engine) -> None:
     with st.container(horizontal=True, gap="small"):
         boards_ui.add_to_board_control(reply, key="ask-board")
         dashboards_ui.pin_control(reply, key="ask-pin")
+    if getattr(reply.intent, "near_me", False):
+        st.caption(
+            ":material/my_location: An answer about your location is not added to boards or dashboards "
+            "(it would keep your position): ask about a venue to keep one."
+        )
     with st.form("followup_form", border=False, enter_to_submit=True):
         box, button = st.columns([6, 1], vertical_alignment="bottom")
         box.text_input(

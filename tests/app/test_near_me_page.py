@@ -71,11 +71,14 @@ def test_located_the_answer_is_around_the_point_and_audited_rounded(store, monke
     assert "within 300 m of your location (51.5123, \u22120.1403)" in at.subheader[0].value
     assert "haversine_m(c.latitude, c.longitude, 51.51234, -0.14027) <= 300" in at.code[0].value.lower()
     assert "i" not in at.query_params  # the share link holds only the question, never a location
+    assert not at.get("popover")  # not added to boards or dashboards: it would keep the position
+    assert "not added to boards or dashboards" in " ".join(c.value for c in at.caption)
     [row] = store.search_audit(store.get_user("officer"), action="question")
     assert row.detail["location"] == [51.512, -0.14]
     assert "51.51234" not in str(row.detail) and "51.5123," not in str(row.detail)
     assert "51.512, -0.14) <= 300" in row.detail["sql"].lower()
     assert "(51.5120, \u22120.1400)" in row.detail["understood"]
+    assert _ask(store, "robbery near Oxford Circus last month").get("popover")  # as other answers are
 
 
 def test_refused_the_reply_says_how_to_allow_it_and_offers_places(store, monkeypatch):
@@ -108,3 +111,15 @@ def test_a_position_for_another_request_is_ignored(store, monkeypatch):
 def test_refusal_sentences():
     assert "blocked" in geolocation.refusal(1)
     assert geolocation.refusal("x") == geolocation.refusal(2) != geolocation.refusal(3)
+
+
+def test_share_links_never_carry_a_location():
+    from app import share
+    from nlq import Intent, near_me
+
+    located = near_me.locate(Intent(near_me=True), 51.5123, -0.1402).to_dict()
+    assert share.params_for("crime near me", located) == {"q": "crime near me"}
+    forged = share.read_params({"q": "crime near me", "i": share.encode_intent(located)})
+    assert forged.intent is None and forged.problem and forged.question == "crime near me"
+    plain = Intent(boroughs=("Camden",)).to_dict()
+    assert "i" in share.params_for("crime in Camden", plain)  # other refined answers keep theirs
