@@ -300,9 +300,10 @@ def _minutes(span: timedelta) -> str:
 def _cookie() -> str | None:
     """The session token the browser sent when this browser session connected."""
     try:
-        return st.context.cookies.get(COOKIE) or None
-    except Exception:  # no browser (AppTest, bare mode)
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser (bare mode)
         return None
+    return value if isinstance(value, str) and value else None  # AppTest's stand-in browser sends objects
 
 
 def _resume_session() -> None:

@@ -86,3 +86,9 @@ def test_idle_time_comes_from_the_environment(monkeypatch, value, seconds):
     else:
         monkeypatch.setenv("UB_SESSION_IDLE_S", value)
     assert session.idle_time() == timedelta(seconds=seconds)
+
+
+def test_no_cookie_means_the_sign_in_form_without_a_message(env, store):
+    at = new_app().run()
+    assert not at.exception and not at.error  # nothing resumed, nothing refused
+    assert at.text_input(key="signin_username")
