@@ -74,7 +74,10 @@ def signed_in_user():
         token = S.get("session_token")
         S.clear()
         S["session_refused"] = token
-        S["signin_message"] = f"You were signed out after {_minutes(idle_time())} without activity."
+        S["signin_message"] = (
+            f"You have been signed out: after {_minutes(idle_time())} without activity, or from another "
+            "tab. Please sign in again."
+        )
         S["session_cookie"] = ""  # the browser forgets the token too
         return None
     try:

@@ -92,3 +92,12 @@ def test_no_cookie_means_the_sign_in_form_without_a_message(env, store):
     at = new_app().run()
     assert not at.exception and not at.error  # nothing resumed, nothing refused
     assert at.text_input(key="signin_username")
+
+
+def test_signing_out_in_one_tab_signs_out_the_others(env, store, monkeypatch):
+    first = sign_in(new_app().run(), "officer")
+    second = _reloaded(monkeypatch, first.session_state["session_token"])  # another tab, same cookie
+    assert _signed_in(second)
+    first.sidebar.button(key="sign_out").click().run()
+    second.run()
+    assert not _signed_in(second) and "another tab" in second.error[0].value
