@@ -22,7 +22,11 @@ from typing import TextIO
 
 import sqlglot
 
+<<<<<<< HEAD
 from nlq import what_changed
+=======
+from nlq import near_me
+>>>>>>> handheld2
 from nlq.guard import GuardError, check_sql
 from warehouse.logs import configure_logging
 
@@ -140,6 +144,8 @@ def translate(engine, question: str) -> tuple[str | None, str | None]:
     if not question.strip():
         return None, "the question is empty"
     parsed = engine.parse(question)
+    if getattr(parsed.intent, "near_me", False) and not parsed.sql:
+        return None, near_me.NO_LOCATION  # the command line has no location: never London-wide
     if parsed.intent is None or not parsed.sql:
         return None, parsed.error or "the question was not understood"
     try:

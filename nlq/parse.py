@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
-from nlq import what_changed
+from nlq import near_me, what_changed
 from nlq.fold import fold
 from nlq.hours import find_hours
 from nlq.intent import GRAIN_LABELS, GRAINS, TIME_GRAINS, WEEKDAYS, Intent, hour_range, hour_spans
@@ -420,7 +420,9 @@ class Parser:
                 times = find_times(hidden, self.vocab.anchor_month)
                 break
         radius, radius_span = _radius(text)
+        here = near_me.find(text)  # "near me", "around here", "within 300 m of me"
         blocked = [(t.start, t.end) for t in times] + ([radius_span] if radius_span else [])
+        blocked += [(here.start, here.end)] if here else []
         blocked += [(r.start, r.end) for r in periods]
         thresholds = find_thresholds(text, blocked)
         blocked += [(t.start, t.end) for t in thresholds]
@@ -474,7 +476,20 @@ class Parser:
             intent = replace(intent, lsoas=tuple(dict.fromkeys(m.name for m in lsoas)))
         if hours:
             intent = replace(intent, time_of_day=hour_range(*hours[0].hours))
-        if radius and not intent.venues and not unknown:
+        if here and intent.venues and near_me.says_where(text):
+            here = None  # "near me, I'm at King's Cross": near the place named
+        if here and not unknown:
+            if intent.venues:
+                return ParseResult(
+                    None,
+                    "That asks about two places: near you and near "
+                    + " and ".join(intent.venues)
+                    + ". Ask about one of them.",
+                    notes,
+                    self.suggestions(),
+                )
+            intent = replace(intent, near_me=True)
+        elif radius and not intent.venues and not unknown:
             return ParseResult(
                 None,
                 "A distance needs a place to measure from: name a venue such as "

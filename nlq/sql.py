@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
+from nlq import near_me
 from nlq.intent import WEEKDAYS, Intent, hour_spans
 from nlq.timeexpr import TimeWindow
 
@@ -317,6 +318,8 @@ def conditions(
             ]
         near.append(_distance() <= lit(i.radius_m))
         out.append(("venues", exp.and_(*near)))
+    if i.near_me and "near_me" not in skip:  # the asker's point, given at ask time
+        out.append(("near_me", near_me.condition(i)))
     if i.streets and "streets" not in skip:
         out.append(("streets", _in(c("location"), i.streets)))
     if i.lsoas and "lsoas" not in skip:
@@ -1038,5 +1041,6 @@ def fragment(i: Intent, key: str) -> str:
         return time_condition(i.baseline).sql("duckdb")
     if key == "chart":
         return ""
-    conds = dict(conditions(i))
+    unlocated = frozenset({"near_me"}) if i.latitude is None else frozenset()  # no SQL without a point
+    conds = dict(conditions(i, skip=unlocated))
     return conds[key].sql("duckdb") if key in conds else ""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from app.store.boards import BoardsMixin
 from app.store.dashboards import DashboardsMixin
+from app.store.sessions import SessionsMixin
 
 
-class Store(BoardsMixin, DashboardsMixin):
+class Store(BoardsMixin, DashboardsMixin, SessionsMixin):
     """Users, boards, dashboards and the audit log in one SQLite file.
 
     ``Store(path, clock=None)``: creates the file and its folder if needed and applies
