@@ -22,11 +22,7 @@ from typing import TextIO
 
 import sqlglot
 
-<<<<<<< HEAD
-from nlq import what_changed
-=======
-from nlq import near_me
->>>>>>> handheld2
+from nlq import near_me, what_changed
 from nlq.guard import GuardError, check_sql
 from warehouse.logs import configure_logging
 
