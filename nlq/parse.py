@@ -4,6 +4,7 @@ run the spaCy pipeline, then read the matched parts by a few general rules.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -865,6 +866,13 @@ class Parser:
         # ---- time
         time_window = baseline = None
         since = None
+        if measure == "share" and _one_period_within_another(times, self.vocab.anchor_month):
+            # "in 2025, what share of Wandsworth's bicycle theft happened in the summer": a part
+            # that is a period is not something a share can hold yet; refused, never summed wrongly
+            raise _Refusal(
+                "I can't yet work out the share of one period within another: ask for it by month, "
+                "e.g. 'bicycle theft in Wandsworth in 2025 by month'."
+            )
         if times:
             ordered = sorted(times, key=lambda t: _sort_key(t.window))
             time_window, since = times[0].window, times[0].since
@@ -1287,6 +1295,20 @@ class Reading:
 COMPARATIVES = frozenset(
     {"higher", "lower", "greater", "bigger", "larger", "smaller", "more", "fewer", "less"}
 )
+
+
+def _one_period_within_another(times, anchor: dt.date) -> bool:
+    """True when one of two periods lies inside the other ('summer' within '2025')."""
+    if len(times) != 2:
+        return False
+    spans = []
+    for t in times:
+        w = t.window.resolved(anchor)
+        if w.start is None or w.end is None:
+            return False
+        spans.append((w.start, w.end))
+    (a1, a2), (b1, b2) = spans
+    return (a1 <= b1 and b2 <= a2) or (b1 <= a1 and a2 <= b2)
 
 
 def _is_comparative(tok) -> bool:
