@@ -25,8 +25,6 @@ def test_blind11_answer_matches_gold(engine, case):
         reply = engine.ask(case["question"])
         assert reply.sql is None and reply.error
         return
-    if case["question"] == "how many crimes within 1km of Wembley Stadium on the night of 22 June 2024":
-        pytest.xfail("the night of a day must run into the next morning (DESIGN.md): not yet")
     if case["question"] in TINY_COUNTS:
         pytest.skip("a percent change from 0 (inf/NaN) on the small warehouse: scored on the full one")
     check_answer(engine, case)

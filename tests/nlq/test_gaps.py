@@ -157,3 +157,17 @@ def test_unknown_words_are_reported_and_not_answered(engine):
 def test_no_events_of_that_kind_at_the_venue_is_said(engine):
     reply = engine.ask("concerts at the O2 in 2025")
     assert reply.sql is None and "no concert events at The O2" in reply.error
+
+
+@pytest.mark.parametrize("day", ["22 June 2024", "30 June 2024"])
+def test_the_night_of_a_day_runs_into_the_next_morning(engine, day):
+    import datetime as dt
+
+    parsed = engine.parse(f"crime on the night of {day}")
+    start = dt.datetime.strptime(day, "%d %B %Y") + dt.timedelta(hours=22)
+    (expected,) = engine.con.execute(
+        "SELECT count(*) FROM crimes WHERE occurred_at >= ? AND occurred_at < ?",
+        [start, start + dt.timedelta(hours=8)],
+    ).fetchone()
+    (got,) = engine.con.execute(parsed.sql).fetchone()[:1]
+    assert expected > 0 and got == expected
