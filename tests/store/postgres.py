@@ -1,0 +1,104 @@
+"""A throwaway PostgreSQL server for tests: initdb + pg_ctl in a temporary folder.
+
+One server per test session; each test gets a fresh, empty database made with
+``CREATE DATABASE ... TEMPLATE`` (fast). Started as the ``postgres`` user when we run as
+root (PostgreSQL refuses to run as root), listening on a unix socket only.
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+SETTINGS = {
+    # Test data is thrown away: skip durability work.
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "listen_addresses": "'127.0.0.1'",
+    "max_connections": "200",
+}
+
+
+def pg_bin() -> Path | None:
+    """The folder of initdb/pg_ctl: on PATH, else Debian's /usr/lib/postgresql/N/bin."""
+    found = shutil.which("pg_ctl")
+    if found:
+        return Path(found).parent
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    return Path(candidates[-1]).parent if candidates else None
+
+
+def missing() -> str | None:
+    """Why a server cannot be started here, or None."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return "psycopg is not installed (pip install '.[postgres]')"
+    if pg_bin() is None:
+        return "PostgreSQL's pg_ctl/initdb are not installed (apt-get install postgresql)"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PostgresServer:
+    """``start()``, ``new_database()`` -> URL, ``stop()``."""
+
+    def __init__(self):
+        self.bin = pg_bin()
+        self.root = Path(tempfile.mkdtemp(prefix="ub-pg-"))
+        self.data, self.socket_dir = self.root / "data", self.root / "sock"
+        self.port = _free_port()
+        self._names = itertools.count(1)
+        self._as_user: list[str] = []
+        if os.geteuid() == 0:
+            self._as_user = ["runuser", "-u", "postgres", "--"]
+            self.root.chmod(0o755)
+        self.user = "postgres" if self._as_user else pwd.getpwuid(os.geteuid()).pw_name
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self._as_user, *args], check=True, capture_output=True, text=True)
+
+    def start(self) -> PostgresServer:
+        self.socket_dir.mkdir()
+        if self._as_user:
+            shutil.chown(self.socket_dir, "postgres")
+            os.chown(self.root, pwd.getpwnam("postgres").pw_uid, -1)
+        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", self.user, "-A", "trust", "-N")
+        options = " ".join(f"-c {k}={v}" for k, v in SETTINGS.items())
+        options += f" -p {self.port} -k {self.socket_dir}"
+        log = self.root / "server.log"
+        self._run(
+            str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(log), "-o", options, "-w", "start"
+        )
+        return self
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://{self.user}@/{database}?host={self.socket_dir}&port={self.port}"
+
+    def new_database(self) -> str:
+        """A fresh, empty database; its URL."""
+        import psycopg
+
+        name = f"t{next(self._names)}"
+        with psycopg.connect(self.url(), autocommit=True) as con:
+            con.execute(f"CREATE DATABASE {name} TEMPLATE template0 STRATEGY FILE_COPY")
+        return self.url(name)
+
+    def stop(self) -> None:
+        try:
+            self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
