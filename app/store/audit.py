@@ -248,8 +248,10 @@ class AuditMixin(Database):
             params.append(_moment(until, end_of_day=True))
         if text:
             pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            # lower() on both sides: SQLite's LIKE ignores case, PostgreSQL's does not.
             where.append(
-                "(detail LIKE ? ESCAPE '\\' OR target_id LIKE ? ESCAPE '\\' OR action LIKE ? ESCAPE '\\')"
+                "(lower(detail) LIKE lower(?) ESCAPE '\\' OR lower(target_id) LIKE lower(?) ESCAPE '\\'"
+                " OR lower(action) LIKE lower(?) ESCAPE '\\')"
             )
             params += [pattern] * 3
         sql = "SELECT * FROM audit_log"

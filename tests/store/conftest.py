@@ -1,7 +1,14 @@
-"""Fixtures for the state store tests: a fresh store, a fake clock, a cast of users."""
+"""Fixtures for the state store tests: a fresh store, a fake clock, a cast of users.
+
+Every test that uses ``store`` (or ``new_state``/``state_location``) runs twice: on a SQLite
+file and on a fresh database of one throwaway PostgreSQL server per session. The postgres
+runs skip, with the reason, where psycopg or PostgreSQL's binaries are missing.
+"""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -9,6 +16,47 @@ import pytest
 
 from app import auth
 from app.store import Store, User, passwords
+from tests.store import databases
+
+BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One PostgreSQL server for the session (skips when none can be started here)."""
+    why = databases.missing()
+    if why:
+        pytest.skip(why)
+    server = databases.PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def new_state(backend, tmp_path, request) -> Callable[[], object]:
+    """Makes a fresh, empty store location: a file path, or a PostgreSQL database URL."""
+    if backend == "postgres":
+        return request.getfixturevalue("postgres_server").new_database
+    numbers = itertools.count(1)
+    return lambda: tmp_path / f"state{next(numbers)}" / "state.sqlite"
+
+
+@pytest.fixture
+def state_location(new_state):
+    return new_state()
+
+
+@pytest.fixture
+def raw(store):
+    """A raw connection to the store's database (for tampering like an attacker would)."""
+    con = databases.Raw(store)
+    yield con
+    con.close()
 
 
 @pytest.fixture(autouse=True)
@@ -35,8 +83,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def store(tmp_path, clock) -> Store:
-    return Store(tmp_path / "state" / "state.sqlite", clock=clock)
+def store(state_location, clock) -> Store:
+    return Store(state_location, clock=clock)
 
 
 @dataclass

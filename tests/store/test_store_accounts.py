@@ -267,9 +267,9 @@ def test_old_hashes_are_upgraded_at_sign_in(store, password, monkeypatch):
 
 
 def test_demo_accounts_are_disabled_on_real_data_and_say_so(
-    store, people, password, monkeypatch, capsys, tmp_path
+    store, people, password, monkeypatch, capsys, new_state
 ):
-    other = type(store)(tmp_path / "demo.sqlite")
+    other = type(store)(new_state())
     assert auth.seed_demo_accounts(other) == ["officer", "sergeant", "supervisor", "admin"]
     other.add_user(None, "jsmith", password)
     assert auth.apply_demo_policy(other, synthetic=False) == ["admin", "officer", "sergeant", "supervisor"]

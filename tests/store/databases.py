@@ -1,6 +1,7 @@
-"""A throwaway PostgreSQL server for tests: initdb + pg_ctl in a temporary folder.
+"""The two databases the store runs on, for tests: a throwaway PostgreSQL server, and a raw
+connection to a store's database (SQLite file or PostgreSQL) for what the app never does.
 
-One server per test session; each test gets a fresh, empty database made with
+The server: initdb + pg_ctl in a temporary folder. One server per test session; each test gets a fresh, empty database made with
 ``CREATE DATABASE ... TEMPLATE`` (fast). Started as the ``postgres`` user when we run as
 root (PostgreSQL refuses to run as root), listening on a unix socket only.
 """
@@ -13,9 +14,11 @@ import os
 import pwd
 import shutil
 import socket
+import sqlite3
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 SETTINGS = {
     # Test data is thrown away: skip durability work.
@@ -102,3 +105,39 @@ class PostgresServer:
             self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+class Raw:
+    """A connection to a store's own database, outside the Store, in autocommit mode.
+    ``execute`` takes SQLite's ``?`` placeholders on both; ``Error`` is what the database raises."""
+
+    def __init__(self, store):
+        self.dialect = store.dialect
+        if self.dialect == "postgres":
+            import psycopg
+
+            from app.store import postgres
+
+            self.con, self.Error = postgres.connect(store.path), psycopg.Error
+        else:
+            self.con, self.Error = sqlite3.connect(store.path, isolation_level=None), sqlite3.Error
+
+    def execute(self, sql: str, params: Any = ()):
+        return self.con.execute(sql, params)
+
+    def one(self, sql: str, params: Any = ()) -> tuple:
+        return tuple(self.execute(sql, params).fetchone())
+
+    def drop_trigger(self, name: str) -> None:
+        """What an attacker with the database's owner rights can do."""
+        self.execute(f"DROP TRIGGER {name}" + (" ON audit_log" if self.dialect == "postgres" else ""))
+
+    def tables(self) -> set[str]:
+        if self.dialect == "postgres":
+            sql = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        else:
+            sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+        return {r[0] for r in self.execute(sql)}
+
+    def close(self) -> None:
+        self.con.close()
