@@ -326,6 +326,7 @@ class Database:
                 "The state store is on PostgreSQL, but psycopg is not installed: pip install '.[postgres]'"
             ) from e
         self._errors, self._plain = postgres.psycopg.Error, postgres.plain_error
+        self._pool = postgres.Pool(self.path)
         with self._connection() as con:
             migrate(con, self.now())
 
@@ -366,15 +367,16 @@ class Database:
             try:
                 yield con
             finally:
-                con.close()
+                if self.dialect == "postgres":
+                    self._pool.give(con)
+                else:
+                    con.close()
         except errors as e:
             raise plain(e) from e
 
     def _connect(self):
         if self.dialect == "postgres":
-            from app.store import postgres
-
-            return postgres.connect(self.path)
+            return self._pool.take()
         return connect(self.path, read_only=self.read_only)
 
     @contextmanager

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from typing import Any
 
 import psycopg
@@ -94,6 +95,32 @@ def connect(url: str) -> Connection:
     """A connection in autocommit mode: transactions are begun and ended by hand, as with SQLite."""
     raw = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, row_factory=_rows)
     return Connection(raw)
+
+
+class Pool:
+    """Idle connections kept for reuse: a new one costs a server process and a round trip
+    or two. ``take()`` one for a transaction, ``give()`` it back when done."""
+
+    def __init__(self, url: str, keep: int = 8):
+        self.url, self.keep = url, keep
+        self._idle: list[Connection] = []
+        self._lock = threading.Lock()
+
+    def take(self) -> Connection:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return connect(self.url)
+
+    def give(self, con: Connection) -> None:
+        """Keep a healthy, idle connection; close any other (broken, or still in a transaction)."""
+        healthy = not con.raw.closed and con.raw.info.transaction_status == pq.TransactionStatus.IDLE
+        if healthy:
+            with self._lock:
+                if len(self._idle) < self.keep:
+                    self._idle.append(con)
+                    return
+        con.close()
 
 
 def begin_write(con: Connection, timeout_ms: int) -> None:

@@ -54,7 +54,7 @@ def state_location(new_state):
 @pytest.fixture
 def raw(store):
     """A raw connection to the store's database (for tampering like an attacker would)."""
-    con = databases.Raw(store)
+    con = databases.Raw(store.path)
     yield con
     con.close()
 

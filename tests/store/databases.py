@@ -107,20 +107,44 @@ class PostgresServer:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
+def store_connection(location):
+    """A connection as the store opens them (SQLite with foreign keys on; PostgreSQL through
+    the placeholder adapter), for driving ``db.migrate`` by hand as an older app would."""
+    from app.store import db
+
+    if db.is_postgres_url(location):
+        from app.store import postgres
+
+        return postgres.connect(location)
+    Path(location).parent.mkdir(parents=True, exist_ok=True)
+    return db.connect(location)
+
+
+def errors() -> tuple[type[Exception], ...]:
+    """The exception classes either database raises."""
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.Error,)
+    return (sqlite3.Error, psycopg.Error)
+
+
 class Raw:
-    """A connection to a store's own database, outside the Store, in autocommit mode.
+    """A connection to a store's own database (file path or URL), outside the Store, in autocommit mode.
     ``execute`` takes SQLite's ``?`` placeholders on both; ``Error`` is what the database raises."""
 
-    def __init__(self, store):
-        self.dialect = store.dialect
+    def __init__(self, location):
+        from app.store import db
+
+        self.dialect = "postgres" if db.is_postgres_url(location) else "sqlite"
         if self.dialect == "postgres":
             import psycopg
 
             from app.store import postgres
 
-            self.con, self.Error = postgres.connect(store.path), psycopg.Error
+            self.con, self.Error = postgres.connect(location), psycopg.Error
         else:
-            self.con, self.Error = sqlite3.connect(store.path, isolation_level=None), sqlite3.Error
+            self.con, self.Error = sqlite3.connect(location, isolation_level=None), sqlite3.Error
 
     def execute(self, sql: str, params: Any = ()):
         return self.con.execute(sql, params)
