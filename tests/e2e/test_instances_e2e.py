@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import Ui, start_server, stop_server
-from tests.e2e.test_boards_e2e import sign_in, tile_titles
+from tests.e2e.test_boards_e2e import CHART, TILE, sign_in, tile_titles
 from tests.store import databases
 
 pytestmark = pytest.mark.browser
@@ -54,6 +54,7 @@ def test_a_board_saved_on_one_instance_opens_on_the_other(two_instances, browser
     first.wait()
     first.page.get_by_role("button", name="Build starter board").click()
     first.page.wait_for_url(re.compile(r"board="), timeout=60_000)
+    first.page.wait_for_selector(CHART)
     first.wait(60_000)
     saved = tile_titles(first.page)
     assert len(saved) >= 8
@@ -64,7 +65,8 @@ def test_a_board_saved_on_one_instance_opens_on_the_other(two_instances, browser
     second.page.set_default_timeout(60_000)
     second.open(first.page.url.removeprefix(first_url))
     sign_in(second, "admin", "admin-demo")
-    second.page.wait_for_selector("div[class*='st-key-boardtile_']")
+    second.page.wait_for_selector(TILE)
+    second.page.wait_for_selector(CHART)
     second.wait(60_000)
     assert tile_titles(second.page) == saved
     second.shot("instances-board-on-second-instance", height=1400)
