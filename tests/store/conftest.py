@@ -83,8 +83,12 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def store(state_location, clock) -> Store:
-    return Store(state_location, clock=clock)
+def store(backend, tmp_path, request, clock) -> Store:
+    """A new store; on PostgreSQL a copy of an already migrated database (opening it migrates
+    nothing: tests of migrations use ``state_location``, which is always empty)."""
+    if backend == "postgres":
+        return Store(request.getfixturevalue("postgres_server").new_database(migrated=True), clock=clock)
+    return Store(tmp_path / "state" / "state.sqlite", clock=clock)
 
 
 @dataclass
