@@ -11,20 +11,14 @@ import pytest
 
 from tests.e2e.conftest import Ui, start_server, stop_server
 from tests.e2e.test_boards_e2e import CHART, TILE, sign_in, tile_titles
-from tests.store import databases
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def shared_state():
-    """A fresh database on a throwaway PostgreSQL server: its URL."""
-    why = databases.missing()
-    if why:
-        pytest.skip(why)
-    server = databases.PostgresServer().start()
-    yield server.new_database()
-    server.stop()
+def shared_state(postgres_server):
+    """A fresh database on the session's throwaway PostgreSQL server: its URL."""
+    return postgres_server.new_database()
 
 
 @pytest.fixture(scope="module")

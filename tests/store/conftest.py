@@ -1,8 +1,9 @@
 """Fixtures for the state store tests: a fresh store, a fake clock, a cast of users.
 
 Every test that uses ``store`` (or ``new_state``/``state_location``) runs twice: on a SQLite
-file and on a fresh database of one throwaway PostgreSQL server per session. The postgres
-runs skip, with the reason, where psycopg or PostgreSQL's binaries are missing.
+file and on a fresh database of one throwaway PostgreSQL server per session (``postgres_server``
+in tests/conftest.py). The postgres runs skip, with the reason, where psycopg or PostgreSQL's
+binaries are missing.
 """
 
 from __future__ import annotations
@@ -19,17 +20,6 @@ from app.store import Store, User, passwords
 from tests.store import databases
 
 BACKENDS = ["sqlite", "postgres"]
-
-
-@pytest.fixture(scope="session")
-def postgres_server():
-    """One PostgreSQL server for the session (skips when none can be started here)."""
-    why = databases.missing()
-    if why:
-        pytest.skip(why)
-    server = databases.PostgresServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(params=BACKENDS)
