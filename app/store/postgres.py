@@ -55,9 +55,6 @@ class Row(tuple):
     def __getitem__(self, key):
         return tuple.__getitem__(self, self._index[key] if isinstance(key, str) else key)
 
-    def keys(self) -> list[str]:
-        return list(self._index)
-
 
 def _rows(cursor: psycopg.Cursor):
     index = {column.name: i for i, column in enumerate(cursor.description or ())}
@@ -107,10 +104,18 @@ class Pool:
         self._lock = threading.Lock()
 
     def take(self) -> Connection:
-        with self._lock:
-            if self._idle:
-                return self._idle.pop()
-        return connect(self.url)
+        """An idle connection that still answers (one cheap round trip: the server may have
+        restarted since), else a new one."""
+        while True:
+            with self._lock:
+                con = self._idle.pop() if self._idle else None
+            if con is None:
+                return connect(self.url)
+            try:
+                con.raw.execute("SELECT 1")
+                return con
+            except psycopg.Error:
+                con.close()
 
     def give(self, con: Connection) -> None:
         """Keep a healthy, idle connection; close any other (broken, or still in a transaction)."""

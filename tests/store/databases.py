@@ -89,6 +89,13 @@ class PostgresServer:
         )
         return self
 
+    def restart(self) -> None:
+        """Stop and start the server (connections open before are broken)."""
+        log = self.root / "server.log"  # the server must not hold our captured stdout open
+        self._run(
+            str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(log), "-m", "fast", "-w", "restart"
+        )
+
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{self.user}@/{database}?host={self.socket_dir}&port={self.port}"
 
