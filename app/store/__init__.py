@@ -41,6 +41,11 @@ Dashboards (same rules):
     share_dashboard / unshare_dashboard / delete_dashboard   (as for boards)
     ensure_supervisor_overview(actor, pins) -> Dashboard | None
 
+Sessions and recent questions (app/store/sessions.py):
+    start_session(actor, *, lifetime) -> token;  resume_session(token, *, idle) -> User   # AuthError
+    keep_session(token, *, idle, touch_every) -> bool;  end_session(token, reason="sign_out")
+    remember_question(actor, question, keep=8);  recent_questions(actor, limit=8) -> [str]
+
 Audit:
     audit(actor, action, target_kind=None, target_id=None, detail=None, ok=True) -> int
     search_audit(actor, username=None, action=None, since=None, until=None, text=None, limit=500)

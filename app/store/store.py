@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from app.store.boards import BoardsMixin
 from app.store.dashboards import DashboardsMixin
+from app.store.sessions import SessionsMixin
 
 
-class Store(BoardsMixin, DashboardsMixin):
-    """Users, boards, dashboards and the audit log in one SQLite file or PostgreSQL database.
+class Store(BoardsMixin, DashboardsMixin, SessionsMixin):
+    """Users, boards, dashboards, sign-in sessions and the audit log in one SQLite file or
+    PostgreSQL database.
 
     ``Store(path, clock=None)``: creates the file and its folder if needed (or, for a
     ``postgresql://`` URL, uses that database) and applies pending migrations. Safe to share
