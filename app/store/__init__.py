@@ -1,8 +1,9 @@
-"""The state store: users, boards, dashboards and the audit log (SQLite, no streamlit).
+"""The state store: users, boards, dashboards and the audit log (SQLite or PostgreSQL, no streamlit).
 
     from app.store import Store, User, Board, Tile, Dashboard, Pin, AuditEntry
     from app.store import NotFound, Forbidden, Conflict, AuthError, ValidationError
     store = Store(path)            # the caller resolves the path (warehouse.paths.state_path())
+    store = Store("postgresql://user@host:5432/db")   # the same store on PostgreSQL (psycopg 3)
 
 Every exception's ``str()`` is a short message to show the user. ``Conflict.current``
 is the saved Board/Dashboard (or User for a taken username).
