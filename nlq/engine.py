@@ -18,7 +18,15 @@ from nlq.intent import Intent
 from nlq.parse import Parser, ParseResult
 from nlq.pipeline import build_nlp, english_words
 from nlq.refine import refine as refine_intent
-from nlq.sql import PREVIOUS_COLUMN, Facts, count_sql, previous_window, to_sql
+from nlq.sql import (
+    PREVIOUS_COLUMN,
+    RECORDS_COLUMN,
+    Facts,
+    build,
+    count_tree,
+    portable,
+    previous_window,
+)
 from nlq.vocabulary import Vocabulary
 
 
@@ -56,6 +64,7 @@ class Engine:
         self.facts = facts_of(vocabulary)
         self._readings: OrderedDict[str, ParseResult] = OrderedDict()
         self._readings_lock = threading.Lock()
+        self._trees: OrderedDict[str, object] = OrderedDict()  # SQL text -> the tree it was written from
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, engine: str | None = None, **kw) -> Engine:
@@ -107,7 +116,19 @@ class Engine:
         if intent.insight:  # what changed: the monthly counts it compares
             v = self.vocabulary
             intent = what_changed.counts_intent(intent, v.anchor_month, v.first_month)
-        return to_sql(intent, dialect=self.backend.dialect, facts=self.facts)
+        return self._written(build(intent, self.facts))
+
+    def _written(self, tree) -> str:
+        """*tree* as SQL for the backend; the tree is kept, so the guard checks it without
+        reading the SQL back."""
+        tree = portable(tree, self.backend.dialect)
+        sql = tree.sql(dialect=self.backend.dialect)
+        with self._readings_lock:
+            self._trees[sql] = tree
+            self._trees.move_to_end(sql)
+            while len(self._trees) > READINGS_KEPT:
+                self._trees.popitem(last=False)
+        return sql
 
     # ---- answering ----------------------------------------------------------------------------
     def ask(self, question: str) -> Reply:
@@ -157,15 +178,21 @@ class Engine:
             reply.sql = sql or self.sql_for(intent)
             result = self._run_sql(reply.sql)
             frame = result.frame
-            previous = None
+            previous = records = None
             if PREVIOUS_COLUMN in frame.columns:  # the previous period came in the same statement
                 previous = frame[PREVIOUS_COLUMN].iloc[0] if len(frame) else None
                 frame = frame.drop(columns=[PREVIOUS_COLUMN])
+            if RECORDS_COLUMN in frame.columns:  # and so did the records looked at
+                records = frame[RECORDS_COLUMN].iloc[0] if len(frame) else None
+                frame = frame.drop(columns=[RECORDS_COLUMN])
             result = replace(result, frame=frame)
             reply.frame = result.frame
             if result.truncated:
                 reply.notes.append(f"Showing the first {len(result.frame):,} rows only.")
-            reply.rows_scanned = self._rows_scanned(intent, result.frame, result.truncated)
+            if records is not None and not pd.isna(records):
+                reply.rows_scanned = int(records)
+            else:
+                reply.rows_scanned = self._rows_scanned(intent, result.frame, result.truncated)
             reply.context = self._context(intent, result.frame, previous)
         except Exception as e:  # guard refusals, timeouts, bad saved intents: a message, never a traceback
             reply.error = _plain(e)
@@ -183,7 +210,8 @@ class Engine:
 
     # ---- helpers -------------------------------------------------------------------------------
     def _run_sql(self, sql: str):
-        return self.backend.run(sql, timeout_s=self.timeout_s, row_cap=self.row_cap)
+        tree = self._trees.get(sql)  # the engine's own statements are checked as built
+        return self.backend.run(sql, timeout_s=self.timeout_s, row_cap=self.row_cap, tree=tree)
 
     def _scalar(self, sql: str):
         frame = self._run_sql(sql).frame
@@ -194,10 +222,16 @@ class Engine:
             value = frame.iat[0, 0]
             return None if pd.isna(value) else int(value)
         every_group = not (intent.top_n or intent.having_op or truncated or "venue" in intent.group_by)
-        if intent.measure == "count" and intent.group_by and every_group and "crimes" in frame:
+        two_periods = intent.baseline is not None and intent.time is not None  # a row per period
+        if (
+            intent.measure == "count"
+            and (intent.group_by or two_periods)
+            and every_group
+            and "crimes" in frame
+        ):
             return int(frame["crimes"].sum())  # the groups add up to the records: no second statement
         try:
-            value = self._scalar(count_sql(intent, self.facts, self.backend.dialect))
+            value = self._scalar(self._written(count_tree(intent, self.facts)))
         except Exception:
             return None
         return None if value is None or pd.isna(value) else int(value)

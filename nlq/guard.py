@@ -162,6 +162,35 @@ def check_sql(sql: str, *, row_cap: int = 100_000, dialect: str = "duckdb") -> s
     if len(statements) != 1:
         raise GuardError(f"exactly one statement is allowed, found {len(statements)}")
     root = statements[0]
+    _check(root)
+    _cap_rows(root, row_cap)
+    return root.sql(dialect=dialect, comments=False)
+
+
+def check_tree(
+    root: exp.Expression, *, row_cap: int = 100_000, dialect: str = "duckdb", sql: str | None = None
+) -> str:
+    """`check_sql` for a statement the engine built as a sqlglot tree (no SQL text to read back).
+    *sql* is the tree as written for *dialect*, when the caller has it: a query without a LIMIT is
+    then capped by appending one, as sqlglot would write it, instead of writing the tree again.
+    The tree itself is not changed.
+
+    >>> tree = sqlglot.parse_one("SELECT venue FROM venues")
+    >>> check_tree(tree, row_cap=3), check_tree(tree, row_cap=3, sql="SELECT venue FROM venues")
+    ('SELECT venue FROM venues LIMIT 3', 'SELECT venue FROM venues LIMIT 3')
+    """
+    if row_cap < 1:
+        raise GuardError("the row cap must be at least 1")
+    _check(root)
+    if sql is not None and root.args.get("limit") is None:
+        return f"{sql} LIMIT {int(row_cap)}"
+    root = root.copy()
+    _cap_rows(root, row_cap)
+    return root.sql(dialect=dialect, comments=False)
+
+
+def _check(root: exp.Expression) -> None:
+    """Refuse anything but one read-only query over the warehouse tables."""
     if not isinstance(root, (exp.Select, exp.SetOperation)):
         kind = root.key.upper() if not isinstance(root, exp.Command) else str(root.this).upper()
         raise GuardError(f"only SELECT queries are allowed, not {kind}")
@@ -179,9 +208,6 @@ def check_sql(sql: str, *, row_cap: int = 100_000, dialect: str = "duckdb") -> s
         raise GuardError(f"a WITH clause may not reuse the table name {sorted(shadowed)[0]!r}")
     for table in root.find_all(exp.Table):
         _check_table(table)
-
-    _cap_rows(root, row_cap)
-    return root.sql(dialect=dialect, comments=False)
 
 
 def _check_source(node: exp.Expression) -> None:

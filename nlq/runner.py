@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from nlq.guard import check_sql
+from nlq.guard import check_sql, check_tree
 
 
 class QueryFailed(RuntimeError):
@@ -76,16 +76,21 @@ def run_guarded(
     timeout_s: float = 5.0,
     row_cap: int = 100_000,
     params: Sequence | Mapping | None = None,
+    tree=None,
 ) -> RunResult:
     """Check `sql` with the guard, then run it with a time limit and a row cap.
 
     Raises `nlq.guard.GuardError` when the guard refuses, `QueryTimeout` when it runs
     too long and `QueryFailed` for any other database error. `params` fill `?` / `$name`
     placeholders. Inside ``time_budget`` the statement also stops when the budget runs out.
-    Safe to call from several threads on one shared connection.
+    Safe to call from several threads on one shared connection. `tree` is the sqlglot tree `sql`
+    was written from, when the caller built it: the guard checks it without reading the text back.
     """
     # One extra row tells a capped answer apart from one that fits exactly.
-    checked = check_sql(sql, row_cap=row_cap + 1)
+    if tree is not None:
+        checked = check_tree(tree, row_cap=row_cap + 1, sql=sql)
+    else:
+        checked = check_sql(sql, row_cap=row_cap + 1)
     frame, elapsed_ms = _execute(con, checked, timeout_s=_time_left(timeout_s), params=params)
     truncated = len(frame) > row_cap
     if truncated:
