@@ -177,23 +177,16 @@ class Engine:
                 return reply
             reply.sql = sql or self.sql_for(intent)
             result = self._run_sql(reply.sql)
-            frame = result.frame
-            previous = records = None
-            if PREVIOUS_COLUMN in frame.columns:  # the previous period came in the same statement
-                previous = frame[PREVIOUS_COLUMN].iloc[0] if len(frame) else None
-                frame = frame.drop(columns=[PREVIOUS_COLUMN])
-            if RECORDS_COLUMN in frame.columns:  # and so did the records looked at
-                records = frame[RECORDS_COLUMN].iloc[0] if len(frame) else None
-                frame = frame.drop(columns=[RECORDS_COLUMN])
-            result = replace(result, frame=frame)
-            reply.frame = result.frame
+            frame = reply.frame = result.frame
+            # the previous period and the records looked at may come in the answer's own statement
+            previous, records = _take(frame, PREVIOUS_COLUMN), _take(frame, RECORDS_COLUMN)
             if result.truncated:
-                reply.notes.append(f"Showing the first {len(result.frame):,} rows only.")
+                reply.notes.append(f"Showing the first {len(frame):,} rows only.")
             if records is not None and not pd.isna(records):
                 reply.rows_scanned = int(records)
             else:
-                reply.rows_scanned = self._rows_scanned(intent, result.frame, result.truncated)
-            reply.context = self._context(intent, result.frame, previous)
+                reply.rows_scanned = self._rows_scanned(intent, frame, result.truncated)
+            reply.context = self._context(intent, frame, previous)
         except Exception as e:  # guard refusals, timeouts, bad saved intents: a message, never a traceback
             reply.error = _plain(e)
             reply.frame = None
@@ -287,6 +280,14 @@ class Engine:
 
 
 READINGS_KEPT = 512
+
+
+def _take(frame: pd.DataFrame, column: str):
+    """Remove *column* from *frame* if it is there; its first value, or None."""
+    if column not in frame.columns:
+        return None
+    values = frame.pop(column)
+    return values.iloc[0] if len(values) else None
 
 
 def _copy_result(r: ParseResult) -> ParseResult:
