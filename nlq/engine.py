@@ -64,7 +64,8 @@ class Engine:
         self.facts = facts_of(vocabulary)
         self._readings: OrderedDict[str, ParseResult] = OrderedDict()
         self._readings_lock = threading.Lock()
-        self._trees: OrderedDict[str, object] = OrderedDict()  # SQL text -> the tree it was written from
+        self._built: OrderedDict[tuple[str, Intent], str] = OrderedDict()  # (kind, intent) -> SQL
+        self._trees: OrderedDict[str, object] = OrderedDict()  # SQL -> the tree it was written from
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, engine: str | None = None, **kw) -> Engine:
@@ -116,18 +117,26 @@ class Engine:
         if intent.insight:  # what changed: the monthly counts it compares
             v = self.vocabulary
             intent = what_changed.counts_intent(intent, v.anchor_month, v.first_month)
-        return self._written(build(intent, self.facts))
+        return self._written("answer", intent, build)
 
-    def _written(self, tree) -> str:
-        """*tree* as SQL for the backend; the tree is kept, so the guard checks it without
-        reading the SQL back."""
-        tree = portable(tree, self.backend.dialect)
-        sql = tree.sql(dialect=self.backend.dialect)
+    def _written(self, kind: str, intent: Intent, make) -> str:
+        """The SQL of ``make(intent, facts)`` for the backend, built once per intent and kind
+        (dashboards and boards re-ask the same intents). The tree is kept with it, so that the
+        guard checks the tree without reading the SQL back."""
+        key = (kind, intent)
+        try:
+            hash(key)
+        except TypeError:  # an intent with a list in it (built by hand): no reuse
+            key = None
         with self._readings_lock:
-            self._trees[sql] = tree
-            self._trees.move_to_end(sql)
-            while len(self._trees) > READINGS_KEPT:
-                self._trees.popitem(last=False)
+            sql = self._built.get(key) if key is not None else None
+        if sql is None:
+            tree = portable(make(intent, self.facts), self.backend.dialect)
+            sql = tree.sql(dialect=self.backend.dialect)
+            with self._readings_lock:
+                _keep(self._trees, sql, tree)
+                if key is not None:
+                    _keep(self._built, key, sql)
         return sql
 
     # ---- answering ----------------------------------------------------------------------------
@@ -224,7 +233,7 @@ class Engine:
         ):
             return int(frame["crimes"].sum())  # the groups add up to the records: no second statement
         try:
-            value = self._scalar(self._written(count_tree(intent, self.facts)))
+            value = self._scalar(self._written("records", intent, count_tree))
         except Exception:
             return None
         return None if value is None or pd.isna(value) else int(value)
@@ -280,6 +289,14 @@ class Engine:
 
 
 READINGS_KEPT = 512
+
+
+def _keep(cache: OrderedDict, key, value) -> None:
+    """Put *key* in a bounded cache, dropping the least recently kept beyond READINGS_KEPT."""
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > READINGS_KEPT:
+        cache.popitem(last=False)
 
 
 def _take(frame: pd.DataFrame, column: str):
