@@ -2,7 +2,7 @@
 in-memory pandas baseline and a concurrency run. Ratios matter, not raw times: machines are noisy.
 
 usage: python benchmarks/bench_vs_raw.py [--warehouse PATH] [--questions N] [--repeat R]
-                                          [--pandas] [--concurrency 1,4,8]
+                                          [--pandas] [--concurrency 1,4,8] [--no-compare]
 
 Questions come from the project's own question sets (tests/nlq/fixtures/*.toml, answerable cases).
 Printed: p50/p95 of ask and raw (per-question medians), the per-question ratio ask/raw (median,
@@ -219,12 +219,14 @@ def main() -> int:
     ap.add_argument("--pandas", action="store_true", help="also time an in-memory pandas baseline")
     ap.add_argument("--concurrency", default="1,4,8", help="comma-separated asker counts ('' to skip)")
     ap.add_argument("--per-asker", type=int, default=15)
+    ap.add_argument("--no-compare", action="store_true", help="skip ask against raw DuckDB")
     args = ap.parse_args()
     questions = project_questions(args.questions)
     engine = Engine.open(args.warehouse)
     raw = connect_readonly(args.warehouse)
     print(f"warehouse: {args.warehouse}")
-    ask_vs_raw(engine, raw, questions, args.repeat)
+    if not args.no_compare:
+        ask_vs_raw(engine, raw, questions, args.repeat)
     if args.pandas:
         ask_vs_pandas(engine, raw, args.repeat)
     if args.concurrency:
