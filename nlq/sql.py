@@ -508,7 +508,7 @@ def build(i: Intent, facts: Facts | None = None) -> exp.Select:
         ops = {">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}
         cond = ops[i.having_op](this=exp.column(name), expression=exp.Literal.number(i.having_value))
         return exp.select(exp.Star()).from_(inner).where(cond)
-    q = _having(i, q, value)
+    q = _having(i, q, value, qualify=bool(records))
     return _display_order(i, q, exp.column(name))
 
 
@@ -519,15 +519,17 @@ def _whole_skip(i: Intent) -> frozenset[str]:
     return frozenset(k for k in i.share_part if not (k == "crime_types" and i.part_crime_types))
 
 
-def _having(i: Intent, q: exp.Select, value: exp.Expression) -> exp.Select:
-    """The threshold on each group's measure ('boroughs with more than 1,500 robberies')."""
+def _having(i: Intent, q: exp.Select, value: exp.Expression, qualify: bool = False) -> exp.Select:
+    """The threshold on each group's measure ('boroughs with more than 1,500 robberies'); as
+    QUALIFY when the statement also counts the records looked at (see records_in_answer)."""
     if i.having_op is None:
         return q
     number = exp.Literal.number(
         repr(float(i.having_value)) if not float(i.having_value).is_integer() else int(i.having_value)
     )
     ops = {">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}
-    return q.having(ops[i.having_op](this=value.copy(), expression=number))
+    cond = ops[i.having_op](this=value.copy(), expression=number)
+    return q.qualify(cond) if qualify else q.having(cond)
 
 
 TIME_GRAINS = frozenset({"hour", "weekday", "day", "week", "month", "quarter", "year"})
@@ -786,7 +788,8 @@ def _change(i: Intent, facts: Facts | None = None) -> exp.Select:
         exp.alias_(prev, "previous"),
         exp.alias_(pct, "pct_change"),
     ]
-    if records_in_answer(i):  # records of either period
+    records = records_in_answer(i)
+    if records:  # records of either period
         either = exp.or_(time_condition(i.time, facts), time_condition(i.baseline, facts))
         sel.append(
             exp.alias_(_records(exp.Filter(this=_count(), expression=exp.Where(this=either))), RECORDS_COLUMN)
@@ -796,11 +799,12 @@ def _change(i: Intent, facts: Facts | None = None) -> exp.Select:
     if "bcu" in i.group_by and not i.top_n:  # a ranking already drops NULL groups
         q = q.where(exp.Not(this=exp.Is(this=exp.column("bcu", table="b"), expression=exp.Null())))
     q = q.group_by(*groups) if groups else q
+    threshold = q.qualify if records else q.having
     if i.direction == "up":
-        q = q.having(exp.GT(this=cur.copy(), expression=prev.copy()))
+        q = threshold(exp.GT(this=cur.copy(), expression=prev.copy()))
     elif i.direction == "down":
-        q = q.having(exp.LT(this=cur.copy(), expression=prev.copy()))
-    q = _having(i, q, pct)
+        q = threshold(exp.LT(this=cur.copy(), expression=prev.copy()))
+    q = _having(i, q, pct, qualify=records)
     return _display_order(i, q, exp.column("pct_change"))
 
 
@@ -811,13 +815,18 @@ RECORDS_COLUMN = "records_looked_at"
 def records_in_answer(i: Intent) -> bool:
     """Whether the answer's statement also counts the records it looked at, as RECORDS_COLUMN
     (a window total over its groups, before any ranking cuts them): rates, shares and changes,
-    and rankings of counts. Not with a threshold (its groups are filtered before any window) nor by
-    venue (a record near two venues is in two groups); a single count or every group of counts
-    already add up to the records."""
-    if i.having_op is not None or "venue" in i.group_by or (i.chart == "map" and not i.group_by):
+    and rankings of counts and thresholds on their groups (the threshold then in QUALIFY, which
+    comes after the window; `portable` turns it back into HAVING for engines without QUALIFY, and
+    drops the total). Not by venue (a record near two venues is in two groups); a single count or
+    every group of counts already add up to the records."""
+    if "venue" in i.group_by or (i.chart == "map" and not i.group_by):
         return False
+    if i.having_op is not None or i.direction is not None:
+        if i.measure == "count":
+            return bool(i.group_by) and i.baseline is None
+        return i.measure == "change" and bool(i.group_by) and i.baseline is not None and i.time is not None
     if i.measure == "change":
-        return i.direction is None and i.baseline is not None and i.time is not None
+        return i.baseline is not None and i.time is not None
     if i.measure == "count":
         return bool(i.top_n and i.group_by) and i.baseline is None
     return i.measure in ("rate_per_1000", "share")
@@ -977,7 +986,8 @@ def portable(tree: exp.Expression, dialect: str) -> exp.Expression:
     - the haversine_m macro (DuckDB's warehouse has it) written out as arithmetic;
     - DuckDB's NULLS LAST ordering made explicit;
     - decimal literals as DOUBLE on Spark (its 1000.0 is a DECIMAL, and decimal division rounds);
-    - EXTRACT as an integer on PostgreSQL (it returns numeric there).
+    - EXTRACT as an integer on PostgreSQL (it returns numeric there);
+    - a QUALIFY threshold as HAVING (neither has QUALIFY).
     """
     if dialect == "duckdb":
         return tree
@@ -1011,9 +1021,25 @@ def portable(tree: exp.Expression, dialect: str) -> exp.Expression:
         return node
 
     tree = tree.copy().transform(fix, copy=False)
+    if isinstance(tree, exp.Select):
+        tree = _having_again(tree)
     if dialect == "spark" and isinstance(tree, exp.Select):
         tree = _spark_order(tree)
     return tree
+
+
+def _having_again(select: exp.Select) -> exp.Select:
+    """A threshold written as QUALIFY (beside the records-looked-at total, see records_in_answer)
+    as HAVING, without the total: the engine then counts the records in a statement of its own."""
+    qualify = select.args.get("qualify")
+    if qualify is None:
+        return select
+    select.set("qualify", None)
+    having = select.args.get("having")
+    cond = qualify.this if having is None else exp.and_(having.this, qualify.this)
+    select.set("having", exp.Having(this=cond))
+    select.set("expressions", [e for e in select.expressions if e.alias_or_name != RECORDS_COLUMN])
+    return select
 
 
 def _spark_order(select: exp.Select) -> exp.Select:
