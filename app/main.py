@@ -64,12 +64,16 @@ CSS = """
 st.set_page_config(page_title="Utility Belt · London crime", page_icon="🔎", layout="wide")
 st.html(CSS)
 services.ensure_warehouse()
-services.warm_up()  # first: opening the engine is the longest step before a first answer
 if notice := services.rebuild_notice(st.session_state):
     st.toast(notice, icon=":material/update:")
 if banner := services.store_banner():
     st.warning(banner, icon=":material/lock:")
 user = session.signed_in_user()  # also creates the demo accounts on the synthetic data
 page = st.navigation(pages(), position="sidebar" if user else "hidden")
-session.gate(page)  # signed out: the sign-in form only (the URL and its ?q=/?board= are kept)
+try:
+    session.gate(page)  # signed out: the sign-in form only (the URL and its ?q=/?board= are kept)
+finally:
+    # Opening the engine takes seconds of CPU: started once the sign-in form is out (so as not to
+    # slow it down), it runs while the user types; a signed-in page waits for it if need be.
+    services.warm_up()
 page.run()
