@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from app import services, session
+from nlq import near_me
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +27,19 @@ def _audit(action: str, target_kind=None, target_id=None, detail=None, ok: bool 
 
 
 def question_detail(reply) -> dict:
-    """What the audit keeps about a question: text, SQL, row count, duration, outcome."""
+    """What the audit keeps about a question: text, SQL, row count, duration, outcome.
+    A near-me question's location is kept rounded to 3 decimals (about 100 m), in its
+    reading and its SQL too."""
     frame = getattr(reply, "frame", None)
     intent = getattr(reply, "intent", None)
+    sql = getattr(reply, "sql", None)
+    located = intent is not None and getattr(intent, "latitude", None) is not None
+    if located:
+        intent = near_me.rounded(intent)
+        sql = _sql_for(intent) if sql else None
     detail = {
         "text": getattr(reply, "question", ""),
-        "sql": getattr(reply, "sql", None),
+        "sql": sql,
         "rows": 0 if frame is None else len(frame),
         "duration_ms": round(float(getattr(reply, "elapsed_ms", 0) or 0), 1),
     }
@@ -42,7 +50,18 @@ def question_detail(reply) -> dict:
             detail["understood"] = intent.describe()
         except Exception:
             pass
+    if located:
+        detail["location"] = [intent.latitude, intent.longitude]
     return detail
+
+
+def _sql_for(intent) -> str | None:
+    """The SQL of the intent at its rounded location (what the audit keeps in place of the exact one)."""
+    try:
+        return services.get_engine().sql_for(intent)
+    except Exception:
+        log.exception("SQL for the audit's rounded location failed")
+        return None
 
 
 def audit_question(reply, **extra) -> None:

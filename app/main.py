@@ -47,6 +47,7 @@ def audit_pages() -> list:
 CSS = """
 <style>
 [data-testid="InputInstructions"] { display: none !important; }
+.st-key-ub-session-cookie { display: none !important; }
 .js-plotly-plot .modebar-container { display: none !important; }
 .js-plotly-plot:hover .modebar-container, .js-plotly-plot:focus-within .modebar-container { display: block !important; }
 @media (max-width: 640px) {
@@ -69,6 +70,7 @@ if notice := services.rebuild_notice(st.session_state):
 if banner := services.store_banner():
     st.warning(banner, icon=":material/lock:")
 user = session.signed_in_user()  # also creates the demo accounts on the synthetic data
+session.cookie_writer()  # the browser keeps the session token, so a reload stays signed in
 page = st.navigation(pages(), position="sidebar" if user else "hidden")
 try:
     session.gate(page)  # signed out: the sign-in form only (the URL and its ?q=/?board= are kept)

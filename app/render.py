@@ -219,6 +219,8 @@ def _map(reply, key: str, compact: bool) -> float:
 
 def _venues(intent, venues: pd.DataFrame) -> tuple[list[tuple[str, float, float]], float | None]:
     """The venues an intent is near, with their coordinates, and the radius in metres."""
+    if getattr(intent, "near_me", False) and intent.latitude is not None:
+        return [("Your location", intent.latitude, intent.longitude)], float(intent.radius_m)
     names = getattr(intent, "venues", None) or ()
     if not names or venues.empty or "venue" not in venues:
         return [], None

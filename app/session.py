@@ -9,12 +9,24 @@
   once the user has signed in.
 
 Passwords, lockout and the audit rows for sign-in live in the store (``Store.authenticate``).
+
+A sign-in survives a page reload (F5) for a limited idle time: signing in starts a session in
+the store, whose signed, expiring token the browser keeps in the ``ub_session`` cookie (written
+by ``cookie_writer()``, a few lines of inline JavaScript: Streamlit's script cannot send a
+Set-Cookie header, so the cookie cannot be HttpOnly; see README "Security"). A new browser
+session reads it from ``st.context.cookies`` and resumes; every run counts as activity.
+Sign-out ends the session in the store (server-side revocation) and clears the cookie; so does
+the idle time (``UB_SESSION_IDLE_S`` seconds, or ``[session] idle_seconds`` in secrets.toml;
+30 minutes by default). ``UB_SESSION_MAX_S`` caps a token's life (12 hours by default).
+Recent questions are kept per user in the store (``recent_questions()``, ``remember_question()``).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import logging
+import os
+from datetime import timedelta
 
 import streamlit as st
 
@@ -49,13 +61,25 @@ def can_audit(user) -> bool:
 
 
 def signed_in_user():
-    """The signed-in user as saved now (None if signed out, disabled or deleted meanwhile)."""
+    """The signed-in user as saved now (None if signed out, disabled, deleted or idle meanwhile)."""
     ensure_demo_accounts()
     user = current_user()
     if user is None:
         _finish_sso()
+        if current_user() is None:
+            _resume_session()
         return current_user()
     store = services.get_store()
+    if not _session_kept(store):
+        token = S.get("session_token")
+        S.clear()
+        S["session_refused"] = token
+        S["signin_message"] = (
+            f"You have been signed out: after {_minutes(idle_time())} without activity, or from another "
+            "tab. Please sign in again."
+        )
+        S["session_cookie"] = ""  # the browser forgets the token too
+        return None
     try:
         fresh = store.get_user(user.username)
     except Exception:
@@ -147,21 +171,39 @@ def sign_in(username: str, password: str) -> bool:
     return True
 
 
-def _start_session(user) -> None:
+def _start_session(user, token: str | None = None) -> None:
+    """Signed in: remember who, and (unless resuming *token*) start a session that survives a reload."""
     S["user"] = user
     S.pop("signin_message", None)
     S["page_current"] = None  # the page shown next counts as entered
+    if token is None:
+        try:
+            token = services.get_store().start_session(user, lifetime=session_lifetime())
+        except Exception:  # signed in all the same; only a reload will ask again
+            log.exception("starting a lasting session failed")
+            return
+        S["session_cookie"] = token
+    S["session_token"] = token
 
 
 def sign_out() -> None:
-    """Audit the sign-out and forget everything this browser session held."""
+    """Audit the sign-out, end the session in the store, clear the browser's token and forget
+    everything this browser session held."""
     user = current_user()
+    token = S.get("session_token")
     if user is not None:
         try:
             services.get_store().audit(user, "sign_out", "user", user.username)
         except Exception:
             log.exception("auditing sign-out failed")
+    if token:
+        try:
+            services.get_store().end_session(token)
+        except Exception:
+            log.exception("ending the session failed")
     S.clear()
+    S["session_cookie"] = ""
+    S["session_refused"] = token or _cookie()  # this browser's token is not tried again
     st.query_params.clear()
     if _sso_claims():
         st.logout()
@@ -201,6 +243,140 @@ def sign_in_form() -> None:
                 st.markdown(
                     "| username | password | role | team (BCU) |\n|---|---|---|---|\n" + "\n".join(rows)
                 )
+
+
+# ---- sessions that survive a reload ------------------------------------------------------------
+
+COOKIE = "ub_session"
+DEFAULT_IDLE_S = 30 * 60
+DEFAULT_MAX_S = 12 * 60 * 60
+TOUCH_EVERY_S = 60  # activity is written at most this often (or every half idle time, if shorter)
+COOKIE_JS = """
+export default function (component) {
+  const { data } = component;
+  if (!data || !data.name) return;
+  const key = JSON.stringify(data);
+  if (window.__ubSessionCookie === key) return;  // written once per value
+  window.__ubSessionCookie = key;
+  const secure = location.protocol === "https:" ? "; Secure" : "";
+  const value = data.token ? data.token : "";
+  const age = data.token ? data.max_age : 0;
+  document.cookie = `${data.name}=${value}; Path=/; Max-Age=${age}; SameSite=Strict${secure}`;
+}
+"""
+_cookie_component = None
+
+
+def _seconds(env: str, secret: str, default: int) -> int:
+    """A positive number of seconds from the environment, else secrets.toml [session], else default."""
+    value = os.environ.get(env)
+    if value is None:
+        try:
+            value = st.secrets.get("session", {}).get(secret)
+        except Exception:  # no secrets file
+            value = None
+    try:
+        seconds = float(value) if value is not None else default
+    except (TypeError, ValueError):
+        log.warning("%s is not a number of seconds: using %s", env, default)
+        return default
+    return int(seconds) if seconds >= 1 else default
+
+
+def idle_time() -> timedelta:
+    """How long a session lasts without activity (UB_SESSION_IDLE_S; 30 minutes by default)."""
+    return timedelta(seconds=_seconds("UB_SESSION_IDLE_S", "idle_seconds", DEFAULT_IDLE_S))
+
+
+def session_lifetime() -> timedelta:
+    """The longest a session token lasts, whatever the activity (UB_SESSION_MAX_S; 12 hours)."""
+    return timedelta(seconds=_seconds("UB_SESSION_MAX_S", "max_seconds", DEFAULT_MAX_S))
+
+
+def _minutes(span: timedelta) -> str:
+    seconds = int(span.total_seconds())
+    if seconds >= 120:
+        return f"{seconds // 60} minutes"
+    return "1 second" if seconds == 1 else f"{seconds} seconds"
+
+
+def _cookie() -> str | None:
+    """The session token the browser sent when this browser session connected."""
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser (bare mode)
+        return None
+    return value if isinstance(value, str) and value else None  # AppTest's stand-in browser sends objects
+
+
+def _resume_session() -> None:
+    """After a reload: sign in again from the browser's token if its session is still live."""
+    from app.store import AuthError
+
+    token = _cookie()
+    if not token or token == S.get("session_refused"):
+        return
+    try:
+        user = services.get_store().resume_session(token, idle=idle_time())
+    except AuthError as exc:
+        S["session_refused"] = token
+        S["session_cookie"] = ""
+        S["signin_message"] = str(exc)
+        return
+    except Exception:
+        log.exception("resuming a session failed")
+        return
+    _start_session(user, token)
+
+
+def _session_kept(store) -> bool:
+    """False once this browser session's lasting session has ended or been idle too long."""
+    token = S.get("session_token")
+    if not token:
+        return True  # signed in without one (the store was unavailable at sign-in)
+    idle = idle_time()
+    touch = min(timedelta(seconds=TOUCH_EVERY_S), idle / 2)
+    try:
+        return store.keep_session(token, idle=idle, touch_every=touch)
+    except Exception:
+        log.exception("checking the session failed")
+        return True  # a store hiccup does not sign anyone out
+
+
+def cookie_writer() -> None:
+    """Write (or clear) the browser's session cookie when it changed (main.py, every run)."""
+    global _cookie_component
+    if "session_cookie" not in S:
+        return
+    if _cookie_component is None:
+        _cookie_component = st.components.v2.component("ub_session_cookie", js=COOKIE_JS)
+    data = {"name": COOKIE, "token": S["session_cookie"], "max_age": int(session_lifetime().total_seconds())}
+    with st.container(key="ub-session-cookie"):
+        _cookie_component(key="ub_session_cookie", data=data, height="content")
+
+
+def recent_questions() -> list[str]:
+    """The signed-in user's recent questions, newest first (read from the store once per session)."""
+    user = current_user()
+    if "ask_history" not in S and user is not None:
+        try:
+            S["ask_history"] = services.get_store().recent_questions(user)
+        except Exception:
+            log.exception("reading recent questions failed")
+            S["ask_history"] = []
+    return list(S.get("ask_history", []))
+
+
+def remember_question(question: str, keep: int = 8) -> None:
+    """Put *question* first in the recent questions, here and in the store."""
+    history = recent_questions()
+    S["ask_history"] = [question] + [q for q in history if q != question][: keep - 1]
+    user = current_user()
+    if user is not None:
+        try:
+            services.get_store().remember_question(user, question, keep=keep)
+        except Exception:
+            log.exception("saving a recent question failed")
 
 
 # ---- single sign-on (st.login, OIDC) ------------------------------------------------------------

@@ -83,10 +83,16 @@ def _depth(raw: bytes) -> int:
     return deepest
 
 
+def _located(intent: dict | None) -> bool:
+    return bool(intent) and bool(intent.get("near_me") or intent.get("latitude") is not None)
+
+
 def params_for(question: str, intent: dict | None = None) -> dict[str, str]:
-    """Query parameters for an answer; `intent` only when the question alone is not enough."""
+    """Query parameters for an answer; `intent` only when the question alone is not enough.
+    A near-me answer's link carries only its question: a link never holds anyone's location,
+    and whoever opens it is asked for their own."""
     params = {"q": question}
-    if intent is not None:
+    if intent is not None and not _located(intent):
         params["i"] = encode_intent(intent)
     return params
 
@@ -99,7 +105,10 @@ def read_params(params: dict[str, str]) -> ShareRequest | None:
         return None
     if token:
         try:
-            return ShareRequest(question=question, intent=decode_intent(token))
+            intent = decode_intent(token)
         except ValueError as exc:
             return ShareRequest(question=question, problem=str(exc))
+        if _located(intent):  # never someone else's position shown as "your location"
+            return ShareRequest(question=question, problem="a link cannot carry a location")
+        return ShareRequest(question=question, intent=intent)
     return ShareRequest(question=question)

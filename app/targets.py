@@ -38,12 +38,14 @@ class Link:
 
 
 def answerable(user, reply) -> bool:
-    """Only a signed-in user's answered question (not a refusal) can be added or pinned."""
+    """Only a signed-in user's answered question (not a refusal) can be added or pinned, and not a
+    near-me answer: it would keep the user's position, and a board or dashboard has none to re-ask."""
     return not (
         user is None
         or reply is None
         or getattr(reply, "error", None)
         or getattr(reply, "intent", None) is None
+        or getattr(reply.intent, "near_me", False)
     )
 
 

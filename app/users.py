@@ -7,7 +7,8 @@
     python -m app.users list
     python -m app.users verify-audit             # check the audit log's hash chain
 
-The state file is ``--state PATH``, else ``$UB_STATE``, else ``data/state.sqlite``.
+The state store is ``--state PATH_OR_URL``, else ``$UB_STATE``, else ``data/state.sqlite``
+(a ``postgresql://`` URL opens the store on PostgreSQL).
 Passwords are prompted for (twice) unless ``--password-stdin`` reads one line from
 standard input. Exit code 1 on any error (or a broken audit chain), with the reason on
 standard error.
@@ -23,21 +24,23 @@ import sys
 from pathlib import Path
 
 from app.store import Store, StoreError
+from app.store.db import is_postgres_url
 from app.store.models import ROLES
 from warehouse.logs import configure_logging
 
 DEFAULT_STATE = Path(__file__).resolve().parents[1] / "data" / "state.sqlite"
 
 
-def state_path(given: str | None) -> Path:
-    """--state, else the app's own rule ($UB_STATE or data/state.sqlite, via warehouse.paths)."""
+def state_path(given: str | None) -> Path | str:
+    """--state, else the app's own rule ($UB_STATE or data/state.sqlite, via warehouse.paths).
+    A ``postgresql://`` URL is returned as it is."""
     if given:
-        return Path(given)
+        return given if is_postgres_url(given) else Path(given)
     try:
         from warehouse.paths import state_path as app_state_path
     except ImportError:  # the warehouse package is optional for account management
         value = os.environ.get("UB_STATE")
-        return Path(value) if value else DEFAULT_STATE
+        return (value if is_postgres_url(value) else Path(value)) if value else DEFAULT_STATE
     return app_state_path()
 
 
@@ -54,10 +57,16 @@ def read_password(from_stdin: bool) -> str:
 def parser() -> argparse.ArgumentParser:
     """The command line of ``python -m app.users``."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--state", default=argparse.SUPPRESS, help="state store file (default: $UB_STATE)")
+    common.add_argument(
+        "--state",
+        default=argparse.SUPPRESS,
+        help="state store file or postgresql:// URL (default: $UB_STATE)",
+    )
     main = argparse.ArgumentParser(prog="python -m app.users", description="Manage Utility Belt accounts.")
     main.add_argument(
-        "--state", default=None, help="state store file (default: $UB_STATE or data/state.sqlite)"
+        "--state",
+        default=None,
+        help="state store file or postgresql:// URL (default: $UB_STATE or data/state.sqlite)",
     )
     commands = main.add_subparsers(dest="command", required=True)
 

@@ -22,6 +22,7 @@ from typing import TextIO
 
 import sqlglot
 
+from nlq import near_me, what_changed
 from nlq.guard import GuardError, check_sql
 from warehouse.logs import configure_logging
 
@@ -139,6 +140,8 @@ def translate(engine, question: str) -> tuple[str | None, str | None]:
     if not question.strip():
         return None, "the question is empty"
     parsed = engine.parse(question)
+    if getattr(parsed.intent, "near_me", False) and not parsed.sql:
+        return None, near_me.NO_LOCATION  # the command line has no location: never London-wide
     if parsed.intent is None or not parsed.sql:
         return None, parsed.error or "the question was not understood"
     try:
@@ -179,9 +182,20 @@ def _ask(warehouse: Path | None, question: str, out: TextIO) -> int:
     if reply.sql:
         print("SQL:", file=out)
         print(_indent(pretty_sql(reply.sql)), file=out)
-    if reply.frame is not None:
+    changes = (getattr(reply, "context", None) or {}).get(what_changed.KIND)
+    if changes is not None:  # flags in words, as the app shows them
+        print(_changes(changes, getattr(reply, "elapsed_ms", None)), file=out)
+    elif reply.frame is not None:
         print(_table(reply.frame, getattr(reply, "elapsed_ms", None)), file=out)
     return 0
+
+
+def _changes(changes, elapsed_ms: float | None) -> str:
+    lines = [f"{changes.heading} ({changes.method})"]
+    lines += [f"- {flag.sentence()}" for flag in changes.flags] or [changes.nothing()]
+    if elapsed_ms is not None:
+        lines.append(f"in {elapsed_ms:.0f} ms")
+    return "\n".join(lines)
 
 
 def pretty_sql(sql: str) -> str:

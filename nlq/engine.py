@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nlq import what_changed
+from nlq import near_me, what_changed
 from nlq.chart import choose_chart
 from nlq.intent import Intent
 from nlq.parse import Parser, ParseResult
@@ -45,6 +45,7 @@ class Reply:
     context: dict = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)  # words not understood: no answer was given
     without: str | None = None  # the question without them, offered as a one-click reading
+    needs_location: bool = False  # a near-me question asked without the asker's location
 
 
 class Engine:
@@ -105,8 +106,8 @@ class Engine:
                 f"Sorry, I could not read that question ({type(e).__name__}).",
                 suggestions=self.parser.suggestions(),
             )
-        if result.intent is not None:
-            result.sql = self.sql_for(result.intent)
+        if result.intent is not None and not (result.intent.near_me and result.intent.latitude is None):
+            result.sql = self.sql_for(result.intent)  # a near-me question has SQL once located
         with self._readings_lock:
             self._readings[question] = _copy_result(result)
             while len(self._readings) > READINGS_KEPT:
@@ -140,9 +141,21 @@ class Engine:
         return sql
 
     # ---- answering ----------------------------------------------------------------------------
-    def ask(self, question: str) -> Reply:
+    def ask(self, question: str, location: tuple[float, float] | None = None) -> Reply:
+        """Answer *question*; *location* (latitude, longitude) is the asker's own position, used
+        only by near-me questions ("crime near me last month"), which get no answer without it."""
         start = time.perf_counter()
         parsed = self.parse(question)
+        if parsed.intent is not None and parsed.intent.near_me:
+            if location is None:
+                return self._no_location(question, parsed, start)
+            try:
+                intent = near_me.locate(parsed.intent, *location)
+            except (TypeError, ValueError) as e:
+                return Reply(
+                    question, None, error=f"That location can't be used ({e}).", elapsed_ms=_ms(start)
+                )
+            parsed = replace(parsed, intent=intent, sql=None)
         if parsed.intent is None:
             return Reply(
                 question,
@@ -160,6 +173,20 @@ class Engine:
         reply.notes = list(dict.fromkeys([*parsed.notes, *reply.notes]))
         reply.elapsed_ms = _ms(start)
         return reply
+
+    def _no_location(self, question: str, parsed: ParseResult, start: float) -> Reply:
+        """A near-me question without a location: no SQL, how to allow it, and places instead."""
+        venues = list(self.vocabulary.venues)[:4]
+        return Reply(
+            question,
+            parsed.intent,
+            None,
+            near_me.NO_LOCATION,
+            near_me.instead(question, venues),
+            list(parsed.notes),
+            elapsed_ms=_ms(start),
+            needs_location=True,
+        )
 
     def run(self, intent: Intent, question: str = "", sql: str | None = None) -> Reply:
         """Answer *intent*; *sql* is its SQL when the caller has already built it."""
@@ -271,6 +298,7 @@ class Engine:
             (intent.venues, set(v.venues), "venue"),
             (intent.outcomes, set(v.outcomes), "outcome"),
             (intent.streets, set(v.streets.values()), "street"),
+            (intent.lsoas, set(v.lsoas.values()), "LSOA"),
         ]
         for values, known, what in checks:
             bad = [x for x in values if x not in known]

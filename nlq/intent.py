@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
+from nlq import near_me
 from nlq.timeexpr import TimeWindow
 
 MEASURES = (
@@ -66,7 +67,9 @@ FILTER_KEYS = (
     "boroughs",
     "bcus",
     "venues",
+    "near_me",
     "streets",
+    "lsoas",
     "time_of_day",
     "day_type",
     "weekdays",
@@ -101,7 +104,11 @@ class Intent:
     bcus: tuple[str, ...] = ()
     venues: tuple[str, ...] = ()
     streets: tuple[str, ...] = ()  # crimes.location values, e.g. 'On or near Camden High Street'
+    lsoas: tuple[str, ...] = ()  # crimes.lsoa_name values, e.g. 'Westminster 018A'
     radius_m: int = 500
+    near_me: bool = False  # within radius_m of the asker's own location (nlq.near_me)
+    latitude: float | None = None  # that location, given at ask time, never part of the question
+    longitude: float | None = None
     event: str | None = None  # event name pattern from the vocabulary, e.g. 'Taylor Swift'
     event_category: str | None = None  # e.g. 'football'
     event_year: int | None = None
@@ -148,8 +155,12 @@ class Intent:
         if self.venues:
             names = _join(self.venues) if len(self.venues) <= 5 else f"{len(self.venues)} venues"
             parts.append(("venues", f"within {_distance(self.radius_m)} of {names}"))
+        if self.near_me:
+            parts.append(("near_me", near_me.chip_label(self)))
         if self.streets:
             parts.append(("streets", _join(self.streets)))
+        if self.lsoas:
+            parts.append(("lsoas", "LSOA " + _join(self.lsoas)))
         if self.event or self.event_category:
             label = "during " + (self.event or f"{self.event_category} events")
             if self.event_venue:
@@ -218,6 +229,8 @@ class Intent:
             return replace(self, having_op=None, having_value=None)
         if key == "venues":
             return replace(self, venues=(), radius_m=500)
+        if key == "near_me":
+            return replace(self, near_me=False, latitude=None, longitude=None, radius_m=500)
         if key == "time":
             return replace(self, time=None, baseline=None)
         names = {f.name for f in dataclasses.fields(self)}
@@ -230,9 +243,11 @@ class Intent:
         """The same question about another place, period or event (board duplication)."""
         out = self
         if venue is not None:
-            out = replace(out, venues=(venue,), boroughs=(), bcus=(), streets=())
+            out = replace(out, venues=(venue,), boroughs=(), bcus=(), streets=(), lsoas=()).without("near_me")
         if borough is not None:
-            out = replace(out, boroughs=(borough,), bcus=(), venues=(), streets=())
+            out = replace(out, boroughs=(borough,), bcus=(), venues=(), streets=(), lsoas=()).without(
+                "near_me"
+            )
         if start is not None or end is not None:
             out = out.with_period(start, end)
         if event is not None:
@@ -241,7 +256,7 @@ class Intent:
 
     def with_area(self, borough: str | None = None, bcu: str | None = None) -> Intent:
         """Restrict to a borough or BCU; unchanged when the question is about a venue."""
-        if self.venues or (borough is None and bcu is None):
+        if self.venues or self.near_me or (borough is None and bcu is None):
             return self
         if borough is not None:
             return replace(self, boroughs=(borough,), bcus=())
@@ -303,6 +318,10 @@ class Intent:
                 if len(value) > 50 or any(len(x) > 200 for x in value):
                     raise ValueError(f"{name} is too long")
                 kw[name] = tuple(value)
+            elif name in ("latitude", "longitude"):
+                if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                    raise ValueError(f"{name} must be a number")
+                kw[name] = None if value is None else float(value)
             elif name == "having_value":
                 if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
                     raise ValueError("having_value must be a number")
@@ -311,9 +330,9 @@ class Intent:
                 if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
                     raise ValueError(f"{name} must be an integer")
                 kw[name] = value
-            elif name == "compare":
+            elif name in ("compare", "near_me"):
                 if not isinstance(value, bool):
-                    raise ValueError("compare must be true or false")
+                    raise ValueError(f"{name} must be true or false")
                 kw[name] = value
             else:
                 if value is not None and not isinstance(value, str):
@@ -344,6 +363,14 @@ class Intent:
             raise ValueError(f"unknown insight {self.insight!r}")
         if self.order not in ("asc", "desc"):
             raise ValueError("order must be 'asc' or 'desc'")
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("a location needs both a latitude and a longitude")
+        if self.latitude is not None:
+            if not self.near_me:
+                raise ValueError("a location is only for near-me questions")
+            near_me.check_point(self.latitude, self.longitude)
+        if self.near_me and self.venues:
+            raise ValueError("a question is near the asker or near a venue, not both")
         if not 1 <= self.radius_m <= 50_000:
             raise ValueError("radius_m must be between 1 and 50000")
         if self.top_n is not None and not 1 <= self.top_n <= 1000:

@@ -23,8 +23,9 @@ class LoggedEngine:
     def __getattr__(self, name):
         return getattr(self.engine, name)
 
-    def ask(self, question: str) -> Reply:
-        return self._logged("ask", question, lambda: self.engine.ask(question))
+    def ask(self, question: str, location: tuple[float, float] | None = None) -> Reply:
+        """The asker's location (near-me questions) is passed on, never logged."""
+        return self._logged("ask", question, lambda: self.engine.ask(question, location=location))
 
     def run(self, intent, question: str = "") -> Reply:
         return self._logged(

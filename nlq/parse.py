@@ -4,16 +4,18 @@ run the spaCy pipeline, then read the matched parts by a few general rules.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
-from nlq import what_changed
+from nlq import near_me, what_changed
 from nlq.fold import fold
 from nlq.hours import find_hours
 from nlq.intent import GRAIN_LABELS, GRAINS, TIME_GRAINS, WEEKDAYS, Intent, hour_range, hour_spans
+from nlq.lsoas import find_lsoas
 from nlq.pipeline import FILLER
 from nlq.refusal import MAX_LENGTH, refuse_reason
 from nlq.streets import StreetMatcher
@@ -224,6 +226,8 @@ TIME_SHORT = {
     "mnths": "months",
     "wk": "week",
     "wks": "weeks",
+    "hr": "hour",
+    "hrs": "hours",
     "qtr": "quarter",
     "qtrs": "quarters",
     "prev": "previous",
@@ -311,6 +315,7 @@ class Parser:
         self.known |= {w for name in vocab.streets for w in name.split()}  # never 'corrected' away
         # outcome words stay as typed even when the data has no such outcome ('charged' is not 'changed')
         self.known |= {w for syns in OUTCOME_SYNONYMS.values() for s in syns for w in s.split()}
+        self.known |= COMPARATIVES  # 'higher' is a comparison, never 'high' of 'high street'
 
     # ---- spelling ------------------------------------------------------------------------------
     def correct(self, text: str) -> tuple[str, list[str]]:
@@ -416,12 +421,16 @@ class Parser:
                 times = find_times(hidden, self.vocab.anchor_month)
                 break
         radius, radius_span = _radius(text)
+        here = near_me.find(text)  # "near me", "around here", "within 300 m of me"
         blocked = [(t.start, t.end) for t in times] + ([radius_span] if radius_span else [])
+        blocked += [(here.start, here.end)] if here else []
         blocked += [(r.start, r.end) for r in periods]
         thresholds = find_thresholds(text, blocked)
         blocked += [(t.start, t.end) for t in thresholds]
         hours = find_hours(text, blocked)
         blocked += [(h.start, h.end) for h in hours]
+        lsoas = find_lsoas(text, self.vocab.lsoas, blocked)  # 'Westminster 018A': not the borough
+        blocked += [(m.start, m.end) for m in lsoas]
         streets = self.streets.find(text, blocked)
         blocked += [(s.start, s.end) for s in streets]
         masked = text
@@ -464,9 +473,24 @@ class Parser:
         unknown = [tok for tok in doc if tok.i not in covered and not self._understood(doc, tok, parts)]
         if streets:
             intent = replace(intent, streets=tuple(dict.fromkeys(s.location for s in streets)))
+        if lsoas:
+            intent = replace(intent, lsoas=tuple(dict.fromkeys(m.name for m in lsoas)))
         if hours:
             intent = replace(intent, time_of_day=hour_range(*hours[0].hours))
-        if radius and not intent.venues and not unknown:
+        if here and intent.venues and near_me.says_where(text):
+            here = None  # "near me, I'm at King's Cross": near the place named
+        if here and not unknown:
+            if intent.venues:
+                return ParseResult(
+                    None,
+                    "That asks about two places: near you and near "
+                    + " and ".join(intent.venues)
+                    + ". Ask about one of them.",
+                    notes,
+                    self.suggestions(),
+                )
+            intent = replace(intent, near_me=True)
+        elif radius and not intent.venues and not unknown:
             return ParseResult(
                 None,
                 "A distance needs a place to measure from: name a venue such as "
@@ -486,6 +510,7 @@ class Parser:
         ]
         if event_places and not any(q.label in ("VENUE", "BOROUGH", "BCU") for q in parts):
             unknown = sorted({*unknown, *(doc[p.start] for p in event_places)}, key=lambda t: t.i)
+        unknown = [t for t in unknown if not (intent.compare and _is_comparative(t))]
         if not unknown:
             return ParseResult(replace(intent, notes=tuple(notes)), None, notes, [])
         if not times and all(p.label in FUNCTION_LABELS for p in parts if p not in ignored):
@@ -821,7 +846,7 @@ class Parser:
 
         # ---- comparisons: several places, several explicit crime types, several years
         total = "TOTAL" in labels
-        compare = "COMPARE" in labels
+        compare = "COMPARE" in labels or any(_is_comparative(t) for t in doc)
         if not total:
             if len(boroughs) > 1 and "borough" not in group_by:
                 group_by.insert(0, "borough")
@@ -841,6 +866,13 @@ class Parser:
         # ---- time
         time_window = baseline = None
         since = None
+        if measure == "share" and _one_period_within_another(times, self.vocab.anchor_month):
+            # "in 2025, what share of Wandsworth's bicycle theft happened in the summer": a part
+            # that is a period is not something a share can hold yet; refused, never summed wrongly
+            raise _Refusal(
+                "I can't yet work out the share of one period within another: ask for it by month, "
+                "e.g. 'bicycle theft in Wandsworth in 2025 by month'."
+            )
         if times:
             ordered = sorted(times, key=lambda t: _sort_key(t.window))
             time_window, since = times[0].window, times[0].since
@@ -891,6 +923,12 @@ class Parser:
         # ---- time of day, weekends, weekdays
         tod_part = next((p for p in parts if p.label == "TOD"), None)
         tod = tod_part.value if tod_part else None
+        if tod in UNFIXED_TIMES_OF_DAY:
+            raise _Refusal(
+                f"'{tod_part.text}' has no fixed hours, so I can't answer that reliably: name the hours, "
+                "e.g. 'between 7am and 10am', or use morning (06–11), afternoon (12–17), evening (18–21) "
+                "or night (22–05)."
+            )
         if tod_part is not None and id(tod_part) in negated:
             spans = hour_spans(tod)
             if len(spans) != 1:
@@ -1223,8 +1261,17 @@ class Parser:
                 return tuple(dict.fromkeys(keys[p.label] for p in after))
         before = [p for p in parts if p.end <= share.start and p.label in keys]
         if before and share.start > 0 and words[share.start - 1] in ("a", "as", "the", "'s", "s"):
+            if group_by and "of" not in words[share.end : share.end + 1]:
+                # "outcomes of vehicle crime in Redbridge as percentages": each group's share of
+                # what the question filters, not the filters' share of everything
+                return ()
             return tuple(dict.fromkeys(keys[p.label] for p in before))
         return ()
+
+
+# Times of day with no agreed hours (DESIGN.md defines morning, afternoon, evening and night only):
+# refused with a way forward rather than answered on a guess.
+UNFIXED_TIMES_OF_DAY = frozenset({"rush hour", "lunchtime"})
 
 
 class _Refusal(Exception):
@@ -1242,6 +1289,34 @@ class Reading:
     thresholds: list
     periods: list[str]
     hours_at: int | None = None  # where a clock-time range starts in the text
+
+
+# "is robbery higher in Hackney than in Tower Hamlets": a comparison of two named sides
+COMPARATIVES = frozenset(
+    {"higher", "lower", "greater", "bigger", "larger", "smaller", "more", "fewer", "less"}
+)
+
+
+def _one_period_within_another(times, anchor: dt.date) -> bool:
+    """True when one of two periods lies inside the other ('summer' within '2025')."""
+    if len(times) != 2:
+        return False
+    spans = []
+    for t in times:
+        w = t.window.resolved(anchor)
+        if w.start is None or w.end is None:
+            return False
+        spans.append((w.start, w.end))
+    (a1, a2), (b1, b2) = spans
+    return (a1 <= b1 and b2 <= a2) or (b1 <= a1 and a2 <= b2)
+
+
+def _is_comparative(tok) -> bool:
+    """'higher' ... 'than' / 'or' / 'vs': the question sets two sides beside each other, and is
+    answered as a comparison (refused when it names only one side: "higher than the national average")."""
+    return tok.lower_ in COMPARATIVES and any(
+        t.lower_ in ("than", "or", "vs", "versus") for t in tok.doc[tok.i + 1 :]
+    )
 
 
 def _after_group_word(doc, tok) -> bool:

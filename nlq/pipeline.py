@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import spacy
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
 
 from nlq.vocabulary import Vocabulary, normalise_phrase
 
@@ -665,6 +666,35 @@ FILLER = (set(STOP_WORDS) - MEANINGFUL) | {
 }
 
 
+@Language.factory("plural_lemmas")
+def plural_lemmas(nlp, name):
+    """Plurals the lookup table lacks take the lemma of their singular: 'snatchings' is
+    'snatching', so 'phone snatchings' reads as 'phone snatching'."""
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+
+    def component(doc):
+        for t in doc:
+            if t.lemma_ == t.lower_:
+                t.lemma_ = plural_lemma(t.lower_, table)
+        return doc
+
+    return component
+
+
+def plural_lemma(word: str, table) -> str:
+    """*word*'s lemma by its singular when the table knows only the singular form.
+
+    >>> plural_lemma("snatchings", {"snatching": "snatch"})
+    'snatch'
+    >>> plural_lemma("bus", {"bu": "x"}), plural_lemma("news", {})
+    ('bus', 'news')
+    """
+    if table is None or len(word) < 6 or not word.endswith("s") or word.endswith("ss"):
+        return word
+    singular = word[:-1]
+    return table.get(singular, word) if singular in table else word
+
+
 def build_nlp(vocab: Vocabulary):
     """A blank English pipeline with the lookup lemmatizer and an EntityRuler fed from *vocab*."""
     nlp = spacy.blank("en")
@@ -672,6 +702,7 @@ def build_nlp(vocab: Vocabulary):
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "phrase_matcher_attr": None})
     # initialize() clears an EntityRuler's patterns: initialise first, then add them.
     nlp.initialize()
+    nlp.add_pipe("plural_lemmas", before="entity_ruler")  # after initialize(): it reads the loaded table
     patterns = []
     seen = set()
 
@@ -708,7 +739,7 @@ def build_nlp(vocab: Vocabulary):
 
 def lemma(nlp, word: str) -> str:
     table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-    return table.get(word, word)
+    return table.get(word, plural_lemma(word, table))
 
 
 def english_words(nlp) -> set[str]:

@@ -44,7 +44,7 @@ def refine(previous: Intent, text: str, vocabulary: Vocabulary, parser=None) -> 
             delta = Intent()
         elif radius and not refuse_reason(text):
             # "within 1km instead", "make it 250m": a new distance for the venue already asked about
-            if not previous.venues:
+            if not (previous.venues or previous.near_me):
                 return "A distance needs a venue: try 'within 1km of Wembley Stadium'."
             return replace(previous, radius_m=radius, notes=())
         else:
@@ -75,7 +75,7 @@ def refine(previous: Intent, text: str, vocabulary: Vocabulary, parser=None) -> 
     if delta.outcomes:
         out = replace(out, outcomes=merge(out.outcomes, delta.outcomes))
         changed = True
-    if delta.radius_m != 500 and not delta.venues and previous.venues:
+    if delta.radius_m != 500 and not delta.venues and (previous.venues or previous.near_me):
         out = replace(out, radius_m=delta.radius_m)
         changed = True
     if delta.boroughs or delta.bcus or delta.venues:
@@ -86,8 +86,10 @@ def refine(previous: Intent, text: str, vocabulary: Vocabulary, parser=None) -> 
                 bcus=merge(out.bcus, delta.bcus),
                 venues=merge(out.venues, delta.venues),
             )
-        else:
-            out = replace(out, boroughs=delta.boroughs, bcus=delta.bcus, venues=delta.venues)
+        else:  # another place instead: the streets, LSOAs or position asked about before go too
+            out = replace(
+                out, boroughs=delta.boroughs, bcus=delta.bcus, venues=delta.venues, streets=(), lsoas=()
+            ).without("near_me")
         if delta.venues:
             out = replace(out, radius_m=delta.radius_m)
         several = len(out.boroughs) > 1 or len(out.bcus) > 1 or len(out.venues) > 1
@@ -145,7 +147,9 @@ def refine(previous: Intent, text: str, vocabulary: Vocabulary, parser=None) -> 
             out = replace(out, group_by=(), top_n=None, measure="count")
         changed = True
     if CLEAR_AREA.search(low):
-        out = replace(out, boroughs=(), bcus=(), venues=(), streets=(), compare=False)
+        out = replace(out, boroughs=(), bcus=(), venues=(), streets=(), lsoas=(), compare=False).without(
+            "near_me"
+        )
         changed = True
     if CLEAR_TYPES.search(low):
         out = replace(out, crime_types=())

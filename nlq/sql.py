@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
+from nlq import near_me
 from nlq.intent import WEEKDAYS, Intent, hour_spans
 from nlq.timeexpr import TimeWindow
 
@@ -132,26 +133,42 @@ def _occurred_date() -> exp.Expression:
     return exp.cast(c("occurred_at"), exp.DataType.Type.DATE)
 
 
-def time_condition(w: TimeWindow, facts: Facts | None = None) -> exp.Expression:
+def _timestamp(moment: dt.datetime) -> exp.Expression:
+    text = moment.date().isoformat() if moment.time() == dt.time() else moment.isoformat(sep=" ")
+    return exp.cast(exp.Literal.string(text), exp.DataType.Type.TIMESTAMP)
+
+
+def period_condition(i: Intent, w: TimeWindow, facts: Facts | None = None) -> exp.Expression:
+    """The condition of one of *i*'s windows. A night belongs to the evening it starts (DESIGN.md):
+    with hours that cross midnight, "the night of 22 June 2024" is 22 June 22:00 to 23 June 05:59,
+    so a window of days runs on into the morning after its last day and not before its first."""
+    return time_condition(w, facts, morning_after=_morning_after(i))
+
+
+def _morning_after(i: Intent) -> int:
+    if not i.time_of_day:
+        return 0
+    spans = hour_spans(i.time_of_day)
+    wrapping = [hi for lo, hi in spans if lo > hi]
+    return wrapping[0] + 1 if wrapping and len(spans) == 1 else 0
+
+
+def time_condition(w: TimeWindow, facts: Facts | None = None, morning_after: int = 0) -> exp.Expression:
     """The WHERE condition of a time window (months on `month`, days on occurred_at). With the
-    warehouse's *facts*, a relative window becomes literal dates, so zone maps can skip row groups."""
+    warehouse's *facts*, a relative window becomes literal dates, so zone maps can skip row groups.
+    *morning_after* hours move a days window's bounds on by that much, for nights (period_condition)."""
     if facts is not None and w.is_relative:
         w = facts.resolve(w)
-    if w.kind == "days" and facts is not None:
+    if w.kind == "days" and (facts is not None or morning_after):
         # plain ranges on the stored columns (month, then the timestamp), which zone maps can use
+        shift = dt.timedelta(hours=morning_after)
         first = w.start.replace(day=1)
-        month = (
-            c("month") >= lit(first)
-            if w.end is None
-            else c("month").between(lit(first), lit(w.end.replace(day=1)))
-        )
-        start = exp.cast(exp.Literal.string(w.start.isoformat()), exp.DataType.Type.TIMESTAMP)
-        conds = [month, c("occurred_at") >= start]
-        if w.end is not None:
-            after = exp.cast(
-                exp.Literal.string((w.end + dt.timedelta(days=1)).isoformat()), exp.DataType.Type.TIMESTAMP
-            )
-            conds.append(c("occurred_at") < after)
+        end = None if w.end is None else w.end + dt.timedelta(days=1)  # exclusive
+        last = None if end is None else (end if morning_after else w.end).replace(day=1)
+        month = c("month") >= lit(first) if last is None else c("month").between(lit(first), lit(last))
+        conds = [month, c("occurred_at") >= _timestamp(dt.datetime.combine(w.start, dt.time()) + shift)]
+        if end is not None:
+            conds.append(c("occurred_at") < _timestamp(dt.datetime.combine(end, dt.time()) + shift))
         return exp.and_(*conds)
     if w.kind in ("months", "days"):
         col = c("month") if w.kind == "months" else _occurred_date()
@@ -242,13 +259,9 @@ def _dow() -> exp.Expression:
 def _evening_dow(i: Intent):
     """The weekday function to use with the intent's hours: the day of the evening a night
     starts on when the hours cross midnight (22:00-05:59 -> shift back 6 hours), else _dow."""
-    if not i.time_of_day:
+    shift = _morning_after(i)
+    if not shift:
         return _dow
-    spans = hour_spans(i.time_of_day)
-    wrapping = [hi for lo, hi in spans if lo > hi]
-    if not wrapping or len(spans) != 1:
-        return _dow
-    shift = wrapping[0] + 1
 
     def shifted(_i=None) -> exp.Expression:
         back = exp.Interval(this=exp.Literal.string(str(shift)), unit=exp.var("HOUR"))
@@ -317,12 +330,16 @@ def conditions(
             ]
         near.append(_distance() <= lit(i.radius_m))
         out.append(("venues", exp.and_(*near)))
+    if i.near_me and "near_me" not in skip:  # the asker's point, given at ask time
+        out.append(("near_me", near_me.condition(i)))
     if i.streets and "streets" not in skip:
         out.append(("streets", _in(c("location"), i.streets)))
+    if i.lsoas and "lsoas" not in skip:
+        out.append(("lsoas", _in(c("lsoa_name"), i.lsoas)))
     if (i.event or i.event_category) and "event" not in skip:
         out.append(("event", _event_condition(i, facts)))
     if i.time and "time" not in skip:
-        out.append(("time", time_condition(i.time, facts)))
+        out.append(("time", period_condition(i, i.time, facts)))
     if i.time_of_day and "time_of_day" not in skip:
         spans = []
         for lo, hi in hour_spans(i.time_of_day):
@@ -773,8 +790,8 @@ def _cells() -> exp.Select:
 
 def _change(i: Intent, facts: Facts | None = None) -> exp.Select:
     conds = [cond for _, cond in conditions(i, frozenset({"time"}), facts)]
-    cur = exp.Filter(this=_count(), expression=exp.Where(this=time_condition(i.time, facts)))
-    prev = exp.Filter(this=_count(), expression=exp.Where(this=time_condition(i.baseline, facts)))
+    cur = exp.Filter(this=_count(), expression=exp.Where(this=period_condition(i, i.time, facts)))
+    prev = exp.Filter(this=_count(), expression=exp.Where(this=period_condition(i, i.baseline, facts)))
     pct = exp.Div(
         this=exp.Mul(
             this=exp.Literal.number("100.0"),
@@ -790,7 +807,7 @@ def _change(i: Intent, facts: Facts | None = None) -> exp.Select:
     ]
     records = records_in_answer(i)
     if records:  # records of either period
-        either = exp.or_(time_condition(i.time, facts), time_condition(i.baseline, facts))
+        either = exp.or_(period_condition(i, i.time, facts), period_condition(i, i.baseline, facts))
         sel.append(
             exp.alias_(_records(exp.Filter(this=_count(), expression=exp.Where(this=either))), RECORDS_COLUMN)
         )
@@ -847,8 +864,8 @@ def previous_window(i: Intent) -> TimeWindow | None:
 def _count_with_previous(i: Intent, facts: Facts | None = None) -> exp.Select:
     """A single count and, beside it, the same count for the period before (one statement):
     SELECT COUNT(*) FILTER (WHERE now) AS crimes, COUNT(*) FILTER (WHERE before) AS previous_period."""
-    now = time_condition(i.time, facts)
-    before = time_condition(previous_window(i), facts)
+    now = period_condition(i, i.time, facts)
+    before = period_condition(i, previous_window(i), facts)
     conds = [cond for _, cond in conditions(i, frozenset({"time"}), facts)]
     conds.append(exp.paren(exp.or_(now.copy(), before.copy())))
     sel = [
@@ -861,8 +878,8 @@ def _count_with_previous(i: Intent, facts: Facts | None = None) -> exp.Select:
 def _share_with_previous(i: Intent, facts: Facts | None = None) -> exp.Select:
     """A single share, the records it looked at and the share for the period before, in one
     statement: each a share of counts filtered on its own period."""
-    now = time_condition(i.time, facts)
-    before = time_condition(previous_window(i), facts)
+    now = period_condition(i, i.time, facts)
+    before = period_condition(i, previous_window(i), facts)
     part = _share_part(i, facts)
 
     def share(period: exp.Expression) -> exp.Expression:
@@ -886,7 +903,7 @@ def _two_periods(i: Intent, facts: Facts | None = None) -> exp.Select:
     def label(w: TimeWindow) -> str:
         return (facts.resolve(w) if facts is not None else w).label()
 
-    now, before = time_condition(i.time, facts), time_condition(i.baseline, facts)
+    now, before = period_condition(i, i.time, facts), period_condition(i, i.baseline, facts)
     period = exp.Case(ifs=[exp.If(this=now.copy(), true=lit(label(i.time)))], default=lit(label(i.baseline)))
     conds = [cond for _, cond in conditions(i, frozenset({"time"}), facts)]
     conds.append(exp.paren(exp.or_(now.copy(), before.copy())))
@@ -907,7 +924,7 @@ def _average(i: Intent, facts: Facts | None = None) -> exp.Select:
     periods = exp.select(exp.Count(this=exp.Distinct(expressions=[grain_expr(unit)]))).from_(
         exp.to_table("crimes").as_("c")
     )
-    period_conds = [time_condition(i.time, facts)] if i.time else []
+    period_conds = [period_condition(i, i.time, facts)] if i.time else []
     if unit in ("week", "day"):
         period_conds.append(exp.Not(this=exp.Is(this=c("occurred_at"), expression=exp.Null())))
     periods = _where(periods, period_conds)
@@ -937,7 +954,9 @@ def count_tree(i: Intent, facts: Facts | None = None) -> exp.Select:
         skip |= _whole_skip(i)
     conds = [cond for _, cond in conditions(i, frozenset(skip), facts)]
     if two:
-        conds.append(exp.paren(exp.or_(time_condition(i.time, facts), time_condition(i.baseline, facts))))
+        conds.append(
+            exp.paren(exp.or_(period_condition(i, i.time, facts), period_condition(i, i.baseline, facts)))
+        )
     return _where(_base(i, [exp.alias_(_count(), "n")]), conds)
 
 
@@ -1114,5 +1133,6 @@ def fragment(i: Intent, key: str) -> str:
         return time_condition(i.baseline).sql("duckdb")
     if key == "chart":
         return ""
-    conds = dict(conditions(i))
+    unlocated = frozenset({"near_me"}) if i.latitude is None else frozenset()  # no SQL without a point
+    conds = dict(conditions(i, skip=unlocated))
     return conds[key].sql("duckdb") if key in conds else ""

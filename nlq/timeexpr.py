@@ -272,6 +272,39 @@ def find_times(text: str, anchor_month: dt.date | None = None) -> list[TimeMatch
             found.append(TimeMatch(m.start(), m.end(), window, since, m.group(0)))
             for i in range(m.start(), m.end()):
                 taken[i] = True
+    return _months_before(text, sorted(found, key=lambda t: t.start), anchor)
+
+
+_MONTHS_BEFORE = re.compile(
+    r"\b(?:the\s+)?(?P<n>\d{1,2}|"
+    + "|".join(sorted(NUMBERS, key=len, reverse=True))
+    + r")\s+months?\s+(?:just\s+|immediately\s+)?(?:before|prior\s+to|preceding|leading\s+up\s+to)\s+"
+)
+
+
+def _months_before(text: str, found: list[TimeMatch], anchor: dt.date) -> list[TimeMatch]:
+    """ "the 6 months before last quarter": the N months just before the period named after it
+    (DESIGN.md), one window, not that period.
+
+    >>> [t.window.label() for t in find_times("robbery in the 6 months before last quarter")]
+    ['Apr–Sep 2025']
+    >>> [t.window.label() for t in find_times("the 3 months prior to june 2025")]
+    ['Mar–May 2025']
+    """
+    for m in _MONTHS_BEFORE.finditer(text):
+        named = next((t for t in found if m.start() <= t.start <= m.end() and t.end > m.end()), None)
+        if named is None:
+            continue
+        after = [t for t in find_times(text[m.end() : named.end], anchor) if t.start == 0]
+        base = after[0].window.resolved(anchor) if after else None
+        if base is None or base.kind != "months" or base.start is None or base.start.year < 1990:
+            continue
+        n = _num(m["n"])
+        if not 1 <= n <= 120:
+            continue
+        window = TimeWindow("months", _shift(base.start, -n), _shift(base.start, -1))
+        found = [t for t in found if t is not named]
+        found.append(TimeMatch(m.start(), named.end, window, None, text[m.start() : named.end]))
     return sorted(found, key=lambda t: t.start)
 
 

@@ -318,6 +318,7 @@ class Vocabulary:
         default_factory=dict
     )  # name -> nicknames (venues.aliases)
     streets: dict[str, str] = field(default_factory=dict)  # 'camden high street' -> crimes.location value
+    lsoas: dict[str, str] = field(default_factory=dict)  # 'camden 001a' and 'e01000907' -> crimes.lsoa_name
     events: list[dict] = field(default_factory=list)  # {name, venue, category, years}
     event_categories: list[str] = field(default_factory=list)
     event_windows: list[dict] = field(
@@ -362,6 +363,12 @@ class Vocabulary:
             ).fetchall()
             if "/" not in loc
         }
+        for code, name in con.execute(
+            "SELECT DISTINCT lsoa_code, lsoa_name FROM crimes WHERE lsoa_name IS NOT NULL ORDER BY 2, 1"
+        ).fetchall():
+            v.lsoas[normalise_phrase(name)] = name
+            if code:
+                v.lsoas[code.lower()] = name
         rows = con.execute(
             "SELECT name, venue, category, list(DISTINCT year(starts_at) ORDER BY year(starts_at)) "
             "FROM events GROUP BY name, venue, category ORDER BY name, venue"

@@ -37,3 +37,17 @@ def small_warehouse(pytestconfig, tmp_path_factory) -> Path:
             if old != path:
                 old.unlink(missing_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL server for the session (tests/store/databases.py); skips, saying
+    why, where psycopg or PostgreSQL's binaries are missing."""
+    from tests.store import databases
+
+    why = databases.missing()
+    if why:
+        pytest.skip(why)
+    server = databases.PostgresServer().start()
+    yield server
+    server.stop()

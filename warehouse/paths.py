@@ -22,9 +22,11 @@ def warehouse_path() -> Path:
     return _resolve(os.environ.get("UB_WAREHOUSE") or "data/warehouse.duckdb")
 
 
-def state_path() -> Path:
-    """The state store (users, boards, audit): $UB_STATE or data/state.sqlite (relative to the repo root)."""
-    return _resolve(os.environ.get("UB_STATE") or "data/state.sqlite")
+def state_path() -> Path | str:
+    """The state store (users, boards, audit): $UB_STATE or data/state.sqlite (relative to the repo root).
+    A ``postgresql://`` URL (a shared store on PostgreSQL) is returned as it is."""
+    value = os.environ.get("UB_STATE") or "data/state.sqlite"
+    return value if value.startswith(("postgresql://", "postgres://")) else _resolve(value)
 
 
 def borough_outlines_path() -> Path:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 
 import streamlit as st
 
-from app import boards_ui, dashboards_ui, insights_ui, render, services, session, share
+from app import boards_ui, dashboards_ui, geolocation, insights_ui, render, services, session, share
 
 MAX_CHARS = 500
 HISTORY = 8
@@ -64,20 +65,61 @@ def ask(question: str | None) -> None:
     text = _checked(question)
     if text is None:
         return
-    S["ask_history"] = [text] + [q for q in S.get("ask_history", []) if q != text][: HISTORY - 1]
+    session.remember_question(text, keep=HISTORY)
     asked, mine, problem = services.fill_in_mine(text, session.current_user())
     if problem:
         _say("warning", problem)
         return
+    _answer_question(text, asked, mine)
+
+
+def _answer_question(
+    text: str, asked: str, mine: str | None, location=None, refused: str | None = None
+) -> None:
+    """Ask the engine; a near-me question without a location first asks the browser for one."""
+    S.pop("ask_locating", None)
     try:
-        reply = services.get_engine().ask(asked)
+        reply = services.get_engine().ask(asked, location=location)
     except Exception:
         log.exception("engine.ask failed")
         _say("error", "Something went wrong while answering that. Please try rephrasing the question.")
         return
+    if reply.needs_location and refused is None:
+        S["ask_locating"] = {"text": text, "asked": asked, "mine": mine, "request": secrets.token_hex(8)}
+        S["ask_message"] = None
+        S["ask_reply"] = None  # the answer shown next is this question's
+        return
+    if refused:
+        reply.error = f"{refused} {reply.error}"
     if mine:
         reply.notes = [mine, *reply.notes]
     _show(reply, refined=False)
+
+
+def _position(name: str) -> dict | None:
+    """The locator's answer for the pending request (browser input: checked, never trusted)."""
+    pending = S.get("ask_locating")
+    result = S.get("ask_locator")
+    value = getattr(result, name, None) if result is not None else None
+    if pending is None or not isinstance(value, dict) or value.get("request") != pending["request"]:
+        return None
+    return value
+
+
+def _located() -> None:
+    value = _position("located")
+    if value is not None:
+        pending = S["ask_locating"]
+        location = (value.get("latitude"), value.get("longitude"))
+        _answer_question(pending["text"], pending["asked"], pending["mine"], location=location)
+
+
+def _location_failed() -> None:
+    value = _position("failed")
+    if value is not None:
+        pending = S["ask_locating"]
+        refused = geolocation.refusal(value.get("code"))
+        _answer_question(pending["text"], pending["asked"], pending["mine"], refused=refused)
 
 
 def ask_text(question: str) -> None:
@@ -199,7 +241,7 @@ def _examples(engine) -> None:
 
 
 def _recent() -> None:
-    history = S.get("ask_history", [])
+    history = session.recent_questions()
     if not history:
         return
     with st.sidebar:
@@ -207,6 +249,19 @@ def _recent() -> None:
         for i, question in enumerate(history):
             label = render.md_escape(question if len(question) <= 80 else question[:79] + "…")
             st.button(label, key=f"ask_recent_{i}", on_click=ask_text, args=(question,), type="tertiary")
+
+
+def _locating() -> None:
+    """While the browser looks for its position: say so, and mount the locator."""
+    pending = S.get("ask_locating")
+    if not pending:
+        return
+    st.info(
+        ":material/my_location: Finding your location for “"
+        + render.md_escape(pending["text"])
+        + "”. Allow location if your browser asks: only your coordinates are sent, and only to this app.",
+    )
+    geolocation.locator(pending["request"], "ask_locator", _located, _location_failed)
 
 
 def _message() -> None:
@@ -276,6 +331,11 @@ def _answer(reply, engine) -> None:
     with st.container(horizontal=True, gap="small"):
         boards_ui.add_to_board_control(reply, key="ask-board")
         dashboards_ui.pin_control(reply, key="ask-pin")
+    if getattr(reply.intent, "near_me", False):
+        st.caption(
+            ":material/my_location: An answer about your location is not added to boards or dashboards "
+            "(it would keep your position): ask about a venue to keep one."
+        )
     with st.form("followup_form", border=False, enter_to_submit=True):
         box, button = st.columns([6, 1], vertical_alignment="bottom")
         box.text_input(
@@ -302,6 +362,7 @@ def main() -> None:
         )
     _question_box()
     _message()
+    _locating()
     _recent()
     if reply is None:
         _examples(engine)

@@ -1,8 +1,9 @@
-"""The state store: users, boards, dashboards and the audit log (SQLite, no streamlit).
+"""The state store: users, boards, dashboards and the audit log (SQLite or PostgreSQL, no streamlit).
 
     from app.store import Store, User, Board, Tile, Dashboard, Pin, AuditEntry
     from app.store import NotFound, Forbidden, Conflict, AuthError, ValidationError
     store = Store(path)            # the caller resolves the path (warehouse.paths.state_path())
+    store = Store("postgresql://user@host:5432/db")   # the same store on PostgreSQL (psycopg 3)
 
 Every exception's ``str()`` is a short message to show the user. ``Conflict.current``
 is the saved Board/Dashboard (or User for a taken username).
@@ -39,6 +40,11 @@ Dashboards (same rules):
     unpin(actor, id, pin_id, expected_version);  move_pin(actor, id, pin_id, new_position, expected_version)
     share_dashboard / unshare_dashboard / delete_dashboard   (as for boards)
     ensure_supervisor_overview(actor, pins) -> Dashboard | None
+
+Sessions and recent questions (app/store/sessions.py):
+    start_session(actor, *, lifetime) -> token;  resume_session(token, *, idle) -> User   # AuthError
+    keep_session(token, *, idle, touch_every) -> bool;  end_session(token, reason="sign_out")
+    remember_question(actor, question, keep=8);  recent_questions(actor, limit=8) -> [str]
 
 Audit:
     audit(actor, action, target_kind=None, target_id=None, detail=None, ok=True) -> int

@@ -23,7 +23,7 @@ from typing import Any
 
 from app.sanitize import csv_text
 from app.store.access import load_actor
-from app.store.db import Database, from_text, to_text
+from app.store.db import Database, dialect, from_text, to_text
 from app.store.errors import Forbidden, ValidationError
 from app.store.models import AuditEntry, User
 
@@ -84,10 +84,18 @@ def verify_chain(con: sqlite3.Connection) -> BrokenLink | None:
         if row["row_hash"] != chain_hash(previous, row):
             return BrokenLink(row["id"], "its content was changed after it was written")
         previous = row["row_hash"]
-    seq = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
-    if seq and seq[0] > last_id:
+    if high_water(con) > last_id:
         return BrokenLink(last_id + 1, "rows at the end of the log were removed")
     return None
+
+
+def high_water(con) -> int:
+    """The highest audit id ever written, even if that row is gone (0 for none)."""
+    if dialect(con) == "postgres":
+        row = con.execute("SELECT id FROM audit_log_high_water").fetchone()
+    else:
+        row = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
+    return row[0] if row else 0
 
 
 def write_audit(
@@ -107,11 +115,10 @@ def write_audit(
         raise ValidationError("Audit detail must be a dictionary")
     # default=str: the app may log dates, decimals or paths; the audit must not fail on them.
     encoded = json.dumps(detail or {}, ensure_ascii=False, default=str, sort_keys=True)
-    # Callers hold the write lock (BEGIN IMMEDIATE), so the last row cannot change under us.
+    # Callers hold the write lock (db.begin_write), so the last row cannot change under us.
     last = con.execute("SELECT id, row_hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-    seq = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
     row = {
-        "id": max(last[0] if last else 0, seq[0] if seq else 0) + 1,
+        "id": max(last[0] if last else 0, high_water(con)) + 1,
         "at": to_text(at),
         "username": username,
         "action": action,
@@ -241,8 +248,10 @@ class AuditMixin(Database):
             params.append(_moment(until, end_of_day=True))
         if text:
             pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            # lower() on both sides: SQLite's LIKE ignores case, PostgreSQL's does not.
             where.append(
-                "(detail LIKE ? ESCAPE '\\' OR target_id LIKE ? ESCAPE '\\' OR action LIKE ? ESCAPE '\\')"
+                "(lower(detail) LIKE lower(?) ESCAPE '\\' OR lower(target_id) LIKE lower(?) ESCAPE '\\'"
+                " OR lower(action) LIKE lower(?) ESCAPE '\\')"
             )
             params += [pattern] * 3
         sql = "SELECT * FROM audit_log"

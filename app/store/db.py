@@ -18,7 +18,12 @@ power cut may lose the last commits, never corrupt the file or half-write one).
 
 Migrations are ``migrations/NNNN_name.sql`` (statements) or ``NNNN_name.py`` (an
 ``upgrade(con)`` function, for steps SQL cannot do, such as hashing), applied in order,
-each in its own transaction, and recorded in ``schema_migrations``.
+each in its own transaction, and recorded in ``schema_migrations``. Where SQLite and
+PostgreSQL truly differ (identity columns, triggers) a version has one file per dialect,
+``NNNN_name.sqlite.sql`` and ``NNNN_name.postgres.sql``; a ``.py`` step asks ``dialect(con)``.
+
+A ``postgresql://`` URL in place of a path opens the same store on PostgreSQL
+(postgres.py): the same migrations, transactions and plain-message errors.
 """
 
 from __future__ import annotations
@@ -101,6 +106,26 @@ def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     return con
 
 
+def is_postgres_url(location: str | Path) -> bool:
+    """True for a ``postgresql://`` (or ``postgres://``) URL, False for a file path."""
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
+
+
+def dialect(con) -> str:
+    """'sqlite' or 'postgres': which database a connection talks to."""
+    return getattr(con, "dialect", "sqlite")
+
+
+def begin_write(con, timeout_ms: int | None = None) -> None:
+    """Begin a write transaction holding the store's only write lock, on either database."""
+    if dialect(con) == "postgres":
+        from app.store import postgres
+
+        postgres.begin_write(con, BUSY_TIMEOUT_MS if timeout_ms is None else timeout_ms)
+    else:
+        begin_immediate(con, timeout_ms)
+
+
 def _is_busy(e: sqlite3.Error) -> bool:
     text = str(e).lower()
     return "locked" in text or "busy" in text
@@ -145,16 +170,22 @@ def use_wal(con: sqlite3.Connection) -> None:
             time.sleep(0.05)
 
 
-def migrations() -> list[tuple[int, str, Path]]:
-    """(version, name, path) of every migration file, in order."""
-    paths = [
-        *MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql"),
-        *MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py"),
-    ]
-    return sorted((int(path.name[:4]), path.stem, path) for path in paths)
+def migrations(for_dialect: str = "sqlite") -> list[tuple[int, str, Path]]:
+    """(version, name, path) of every migration for that dialect, in order: a version's
+    ``NNNN_name.<dialect>.sql`` if it has one, else its shared file."""
+    found: dict[int, tuple[str, Path]] = {}
+    for path in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*")):
+        if path.suffix not in (".sql", ".py"):
+            continue
+        name, *variant = path.name.removesuffix(path.suffix).split(".")
+        if variant and variant != [for_dialect]:
+            continue
+        if variant or int(name[:4]) not in found:
+            found[int(name[:4])] = (name, path)
+    return sorted((version, name, path) for version, (name, path) in found.items())
 
 
-def _apply(con: sqlite3.Connection, path: Path) -> None:
+def _apply(con, path: Path) -> None:
     """Run one migration file inside the caller's transaction."""
     if path.suffix == ".py":
         spec = importlib.util.spec_from_file_location(f"app_store_migration_{path.stem}", path)
@@ -162,7 +193,11 @@ def _apply(con: sqlite3.Connection, path: Path) -> None:
         spec.loader.exec_module(module)
         module.upgrade(con)
         return
-    for statement in split_statements(path.read_text(encoding="utf-8")):
+    script = path.read_text(encoding="utf-8")
+    if dialect(con) == "postgres":
+        con.execute(script)  # PostgreSQL runs a whole script (with $$-quoted bodies) at once
+        return
+    for statement in split_statements(script):
         con.execute(statement)
 
 
@@ -180,30 +215,43 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
-def schema_version(con: sqlite3.Connection) -> int:
-    """The highest migration applied to this file (0 for a new file)."""
-    exists = con.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
-    ).fetchone()
+def schema_version(con) -> int:
+    """The highest migration applied to this store (0 for a new one)."""
+    if dialect(con) == "postgres":
+        from app.store import postgres
+
+        exists = postgres.table_exists(con, "schema_migrations")
+    else:
+        exists = con.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+        ).fetchone()
     if not exists:
         return 0
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
 
 
-def migrate(con: sqlite3.Connection, now: datetime, upto: int | None = None) -> int:
+def migrate(con, now: datetime, upto: int | None = None) -> int:
     """Apply pending migrations (up to ``upto``); return the schema version."""
-    known = migrations()
+    known = migrations(dialect(con))
     latest = known[-1][0] if known else 0
     if schema_version(con) > latest:
         raise StoreError("The state store was written by a newer version of the app; please upgrade the app")
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
+    if not schema_version(con):
+        begin_write(con)  # under the lock: PostgreSQL's IF NOT EXISTS is not safe against a race
+        try:
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
     for version, name, path in known:
         if upto is not None and version > upto:
             break
-        begin_immediate(con)
+        begin_write(con)
         try:
             # Another process may have applied it while we waited for the lock.
             done = con.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (version,)).fetchone()
@@ -240,16 +288,21 @@ def _create_private(path: Path) -> None:
 
 
 class Database:
-    """Owns the file path and the clock; gives read and write transactions.
+    """Owns the store's location (a file path or a ``postgresql://`` URL) and the clock;
+    gives read and write transactions.
 
-    SQLite errors leave as ``StoreUnavailable`` with a plain message. A store that cannot be
-    written (a read-only file or mount) opens read-only: reads work, writes say so.
+    Database errors leave as ``StoreUnavailable`` with a plain message. A SQLite store that
+    cannot be written (a read-only file or mount) opens read-only: reads work, writes say so.
     """
 
     def __init__(self, path: str | Path, *, clock: Clock | None = None):
-        self.path = Path(path)
         self._clock = clock or utc_now
         self.read_only = False
+        if is_postgres_url(path):
+            self.path, self.dialect = path, "postgres"
+            self._open_postgres()
+            return
+        self.path, self.dialect = Path(path), "sqlite"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _create_private(self.path)
@@ -264,6 +317,18 @@ class Database:
             if not self.path.exists() or (isinstance(e, sqlite3.Error) and not _cannot_write(e)):
                 raise plain_error(e) if isinstance(e, sqlite3.Error) else StoreUnavailable(UNUSABLE) from e
             self._open_read_only(e)
+
+    def _open_postgres(self) -> None:
+        try:
+            from app.store import postgres
+        except ImportError as e:
+            raise StoreUnavailable(
+                "The state store is on PostgreSQL, but psycopg is not installed: pip install '.[postgres]'"
+            ) from e
+        self._errors, self._plain = postgres.psycopg.Error, postgres.plain_error
+        self._pool = postgres.Pool(self.path)
+        with self._connection() as con:
+            migrate(con, self.now())
 
     def _open_read_only(self, cause: Exception) -> None:
         """Serve reads from a store that cannot be written, if its schema is current."""
@@ -287,43 +352,60 @@ class Database:
 
     @property
     def schema_version(self) -> int:
-        con = connect(self.path, read_only=self.read_only)
-        try:
+        with self._connection() as con:
             return schema_version(con)
-        finally:
-            con.close()
+
+    @contextmanager
+    def _connection(self) -> Iterator:
+        """An open connection (closed afterwards); database errors become StoreUnavailable."""
+        if self.dialect == "postgres":
+            errors, plain = self._errors, lambda e: self._plain(e, FULL_OR_READ_ONLY, BUSY, UNUSABLE)
+        else:
+            errors, plain = sqlite3.Error, plain_error
+        try:
+            con = self._connect()
+            try:
+                yield con
+            finally:
+                if self.dialect == "postgres":
+                    self._pool.give(con)
+                else:
+                    con.close()
+        except errors as e:
+            raise plain(e) from e
+
+    def _connect(self):
+        if self.dialect == "postgres":
+            return self._pool.take()
+        return connect(self.path, read_only=self.read_only)
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
-        try:
-            con = connect(self.path, read_only=self.read_only)
-            try:
+        """A read transaction on one consistent snapshot."""
+        with self._connection() as con:
+            if self.dialect == "postgres":
+                from app.store import postgres
+
+                postgres.begin_read(con)
+            else:
                 con.execute("BEGIN")
+            try:
                 yield con
             finally:
                 if con.in_transaction:
                     con.execute("ROLLBACK")
-                con.close()
-        except sqlite3.Error as e:
-            raise plain_error(e) from e
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """A write transaction: commits on success, rolls back on any exception."""
         if self.read_only:
             raise StoreUnavailable(FULL_OR_READ_ONLY)
-        try:
-            con = connect(self.path)
+        with self._connection() as con:
+            begin_write(con)
             try:
-                begin_immediate(con)
-                try:
-                    yield con
-                except BaseException:
-                    if con.in_transaction:  # SQLite rolls back by itself on a full disk
-                        con.execute("ROLLBACK")
-                    raise
-                con.execute("COMMIT")
-            finally:
-                con.close()
-        except sqlite3.Error as e:
-            raise plain_error(e) from e
+                yield con
+            except BaseException:
+                if con.in_transaction:  # SQLite rolls back by itself on a full disk
+                    con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")

@@ -26,6 +26,8 @@ def _encodable(text: str, what: str) -> None:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise ValidationError(f"{what} contains characters that cannot be saved") from None
+    if "\x00" in text:  # PostgreSQL text cannot hold NUL: refused on every backend alike
+        raise ValidationError(f"{what} contains characters that cannot be saved")
 
 
 def text(value: Any, what: str, max_len: int) -> str:

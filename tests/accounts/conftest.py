@@ -23,9 +23,19 @@ def cheap_hashing(monkeypatch):
 
 
 @pytest.fixture
-def env(monkeypatch, small_warehouse, tmp_path):
+def state_backend() -> str:
+    """Where the state store lives; a module parametrises it to run on PostgreSQL too."""
+    return "sqlite"
+
+
+@pytest.fixture
+def env(monkeypatch, small_warehouse, tmp_path, state_backend, request):
     monkeypatch.setenv("UB_WAREHOUSE", str(small_warehouse))
-    monkeypatch.setenv("UB_STATE", str(tmp_path / "state.sqlite"))
+    if state_backend == "postgres":
+        state = request.getfixturevalue("postgres_server").new_database(migrated=True)
+    else:
+        state = str(tmp_path / "state.sqlite")
+    monkeypatch.setenv("UB_STATE", state)
     return tmp_path
 
 

@@ -1,4 +1,5 @@
-"""The audit log: the helpers pages call, the Audit page, My history, and a walk through every flow."""
+"""The audit log: the helpers pages call, the Audit page, My history, and a walk through every flow.
+On a SQLite state store and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,10 +7,17 @@ import csv
 import io
 from collections import Counter
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import dashboards_ui as ui
 from tests.accounts.conftest import new_app, sign_in, signed_in
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def state_backend(request) -> str:
+    """Every test here that uses the app's state store runs on SQLite and on PostgreSQL."""
+    return request.param
 
 
 def _as(username: str, body) -> AppTest:

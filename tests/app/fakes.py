@@ -61,6 +61,7 @@ class FakeReply:
     rows_scanned: int | None = 12345
     elapsed_ms: float = 42.0
     context: dict = field(default_factory=dict)
+    needs_location: bool = False
 
 
 MONTHS = pd.date_range("2024-01-01", "2025-12-01", freq="MS").date
@@ -145,7 +146,7 @@ class FakeEngine:
 
     data_as_of = __import__("datetime").date(2025, 12, 1)
 
-    def ask(self, question: str) -> FakeReply:
+    def ask(self, question: str, location=None) -> FakeReply:
         q = question.lower()
         if "map" in q:
             reply = map_reply()

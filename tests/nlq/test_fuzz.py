@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from nlq import near_me
 from nlq.guard import check_sql
 from nlq.parse import ABBREVIATIONS, TIME_SHORT
 
@@ -134,7 +135,12 @@ def check(engine, text: str) -> None:
             f"neither SQL nor a reason for {text!r}"
         )
         return
-    sql = engine.sql_for(parsed.intent)
+    intent = parsed.intent
+    if intent.near_me:  # no SQL without the asker's location (never London-wide); then the same checks
+        with pytest.raises(ValueError, match="location"):
+            engine.sql_for(intent)
+        intent = near_me.locate(intent, 51.5123, -0.1402)
+    sql = engine.sql_for(intent)
     assert isinstance(sql, str) and sql.strip(), f"no SQL for {text!r}"
     check_sql(sql)  # raises GuardError if the engine built something the guard refuses
 

@@ -96,16 +96,17 @@ def test_day_type_grain(engine, question):
 
 
 @pytest.mark.parametrize(
-    ("question", "tod"),
+    "question",
     [
-        ("robberies at lunchtime in Westminster", "lunchtime"),
-        ("theft over lunch in Soho", "lunchtime"),
-        ("theft during rush hour near Waterloo", "rush hour"),
-        ("pickpocketing in the rush hour", "rush hour"),
+        "robberies at lunchtime in Westminster",
+        "theft over lunch in Soho",
+        "theft during rush hour near Waterloo",
+        "pickpocketing in the rush hour",
     ],
 )
-def test_named_hours(engine, question, tod):
-    assert engine.parse(question).intent.time_of_day == tod
+def test_times_of_day_with_no_fixed_hours_ask_for_the_hours(engine, question):
+    parsed = engine.parse(question)
+    assert parsed.intent is None and "has no fixed hours" in parsed.error and "between 7am" in parsed.error
 
 
 def test_rush_hour_is_two_ranges():
@@ -156,3 +157,17 @@ def test_unknown_words_are_reported_and_not_answered(engine):
 def test_no_events_of_that_kind_at_the_venue_is_said(engine):
     reply = engine.ask("concerts at the O2 in 2025")
     assert reply.sql is None and "no concert events at The O2" in reply.error
+
+
+@pytest.mark.parametrize("day", ["22 June 2024", "30 June 2024"])
+def test_the_night_of_a_day_runs_into_the_next_morning(engine, day):
+    import datetime as dt
+
+    parsed = engine.parse(f"crime on the night of {day}")
+    start = dt.datetime.strptime(day, "%d %B %Y") + dt.timedelta(hours=22)
+    (expected,) = engine.con.execute(
+        "SELECT count(*) FROM crimes WHERE occurred_at >= ? AND occurred_at < ?",
+        [start, start + dt.timedelta(hours=8)],
+    ).fetchone()
+    (got,) = engine.con.execute(parsed.sql).fetchone()[:1]
+    assert expected > 0 and got == expected

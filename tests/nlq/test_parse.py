@@ -87,7 +87,32 @@ CASES = [
     ("ASB in Camden by day of the week", dict(group_by=("weekday",))),
     ("quarterly burglary", dict(group_by=("quarter",))),
     ("crime by LSOA", dict(group_by=("lsoa",))),
+    ("asb by hr in islington", dict(group_by=("hour",))),
+    ("robbery per hrs in camden", dict(group_by=("hour",))),
+    # each group's share of what is filtered, not the filters' share of all crime
+    (
+        "outcomes of vehicle crime in Redbridge as percentages",
+        dict(measure="share", group_by=("outcome",), share_part=(), crime_types=("Vehicle crime",)),
+    ),
+    ("burglary as a percentage of all crime in Camden", dict(measure="share", share_part=("crime_types",))),
+    # a comparative between two named sides is a comparison, side by side
+    ("is robbery higher in Hackney than in Tower Hamlets", dict(group_by=("borough",), compare=True)),
+    ("is robbery higher than burglary in Camden", dict(group_by=("crime_type",), compare=True)),
+    ("were there fewer burglaries in 2025 than in 2024", dict(group_by=("year",), compare=True)),
+    ("phone snatchings in Camden", dict(crime_types=("Theft from the person",))),
 ]
+
+
+@pytest.mark.parametrize(
+    "question, why",
+    [
+        ("is robbery higher in Camden", "I don't know 'higher'"),
+        ("is shoplifting in Sutton higher than the national average", "name both sides"),
+    ],
+)
+def test_a_comparative_with_one_side_is_refused(engine, question, why):
+    parsed = engine.parse(question)
+    assert parsed.intent is None and why in parsed.error
 
 
 @pytest.mark.parametrize("question,expected", CASES, ids=[c[0] for c in CASES])
@@ -132,3 +157,21 @@ def test_an_unknown_word_means_no_answer_and_a_reading_without_it(engine, questi
     assert word in result.error.lower()
     assert result.without == without
     assert engine.parse(result.without).intent is not None
+
+
+def test_an_lsoa_named_by_name_or_code_is_a_place(engine):
+    name, code = engine.con.execute(
+        "SELECT lsoa_name, lsoa_code FROM crimes WHERE lsoa_name LIKE 'Camden %' ORDER BY 1 LIMIT 1"
+    ).fetchone()
+    for question in (f"burglary in LSOA {name} by month", f"burglary in lsoa {code.lower()} by month"):
+        intent = engine.parse(question).intent
+        assert intent.lsoas == (name,) and not intent.boroughs and intent.group_by == ("month",)
+        assert f"c.lsoa_name = '{name}'" in engine.sql_for(intent)
+    assert engine.parse("burglary in Camden 999Z").intent is None  # no such LSOA: not understood
+
+
+def test_an_lsoa_not_in_the_data_is_refused_when_run(engine):
+    from nlq import Intent
+
+    reply = engine.run(Intent(lsoas=("Nowhere 001A",)))
+    assert reply.sql is None and "Unknown LSOA" in reply.error

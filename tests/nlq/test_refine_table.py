@@ -93,7 +93,7 @@ FOLLOW_UPS = [
     ("top 5 boroughs", ALL, lambda i, b: i.top_n == 5 and i.group_by == ("borough",) and not i.boroughs),
     # other filters
     ("at night", ALL, lambda i, b: i.time_of_day == "night"),
-    ("at lunchtime", ALL, lambda i, b: i.time_of_day == "lunchtime"),
+    ("in the afternoon", ALL, lambda i, b: i.time_of_day == "afternoon"),
     ("on weekends", ALL, lambda i, b: i.day_type == "weekend"),
     ("as a rate", ("count", "trend"), lambda i, b: i.measure == "rate_per_1000"),
     (
@@ -157,3 +157,18 @@ def test_junk_follow_up_gives_reason_and_keeps_intent(engine, text, base):
     assert reply.intent == previous
     again = engine.run(reply.intent)  # the previous question still answers
     assert again.error is None and again.sql
+
+
+def test_another_place_replaces_a_street_an_lsoa_or_the_askers_position(engine):
+    from dataclasses import replace
+
+    street = engine.parse("burglary on Camden High Street").intent
+    assert street.streets
+    moved = engine.refine(street, "what about Hackney?").intent
+    assert moved.boroughs == ("Hackney",) and not moved.streets
+
+    near = replace(engine.parse("crime near me").intent, latitude=51.5074, longitude=-0.1278)
+    moved = engine.refine(near, "what about Hackney?").intent
+    assert moved.boroughs == ("Hackney",) and not moved.near_me and moved.latitude is None
+    wider = engine.refine(near, "within 1km instead").intent
+    assert wider.near_me and wider.radius_m == 1000

@@ -33,10 +33,11 @@ def _same_answer():
 
 def check_answer(engine, case: dict) -> None:
     """A refusal case gets no SQL and a reason; any other case the gold SQL's answer."""
-    parsed = engine.parse(case["question"])
-    if case.get("refuse"):
-        assert parsed.sql is None and parsed.error
+    if case.get("refuse"):  # asked as the app asks (a near-me question without a position: no SQL)
+        reply = engine.ask(case["question"])
+        assert reply.sql is None and reply.error
         return
+    parsed = engine.parse(case["question"])
     assert parsed.sql, parsed.error
     run_sql, same_answer = _same_answer()
     con = engine.con.cursor()

@@ -122,3 +122,13 @@ def test_jsonl_gives_no_sql_and_says_it_is_an_insight(small_warehouse):
     assert changed["insight_sql"].startswith("SELECT c.borough AS borough")
     assert plain["sql"] and "insight" not in plain
     assert refused["sql"] is None and "can't take" in refused["error"]
+
+
+def test_the_cli_says_what_changed_in_words_not_as_an_empty_table(small_warehouse):
+    from nlq.cli import main
+
+    out = io.StringIO()
+    main(["ask", "what changed in Camden last month", "--warehouse", str(small_warehouse)], stdout=out)
+    text = out.getvalue()
+    assert "(no rows)" not in text
+    assert "Nothing unusual in Camden" in text or "expected" in text

@@ -1,7 +1,15 @@
-"""Fixtures for the state store tests: a fresh store, a fake clock, a cast of users."""
+"""Fixtures for the state store tests: a fresh store, a fake clock, a cast of users.
+
+Every test that uses ``store`` (or ``new_state``/``state_location``) runs twice: on a SQLite
+file and on a fresh database of one throwaway PostgreSQL server per session (``postgres_server``
+in tests/conftest.py). The postgres runs skip, with the reason, where psycopg or PostgreSQL's
+binaries are missing.
+"""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -9,6 +17,36 @@ import pytest
 
 from app import auth
 from app.store import Store, User, passwords
+from tests.store import databases
+
+BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def new_state(backend, tmp_path, request) -> Callable[[], object]:
+    """Makes a fresh, empty store location: a file path, or a PostgreSQL database URL."""
+    if backend == "postgres":
+        return request.getfixturevalue("postgres_server").new_database
+    numbers = itertools.count(1)
+    return lambda: tmp_path / f"state{next(numbers)}" / "state.sqlite"
+
+
+@pytest.fixture
+def state_location(new_state):
+    return new_state()
+
+
+@pytest.fixture
+def raw(store):
+    """A raw connection to the store's database (for tampering like an attacker would)."""
+    con = databases.Raw(store.path)
+    yield con
+    con.close()
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +73,11 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def store(tmp_path, clock) -> Store:
+def store(backend, tmp_path, request, clock) -> Store:
+    """A new store; on PostgreSQL a copy of an already migrated database (opening it migrates
+    nothing: tests of migrations use ``state_location``, which is always empty)."""
+    if backend == "postgres":
+        return Store(request.getfixturevalue("postgres_server").new_database(migrated=True), clock=clock)
     return Store(tmp_path / "state" / "state.sqlite", clock=clock)
 
 

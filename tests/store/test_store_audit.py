@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -41,15 +40,22 @@ def test_audit_round_trip(store, people):
         store.audit(people.officer, "sneaky")
 
 
-def test_update_and_delete_are_refused_by_triggers(store, people):
+def test_update_and_delete_are_refused_by_triggers(store, people, raw):
     store.audit(people.officer, "question", detail=QUESTION)
-    con = sqlite3.connect(store.path)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        con.execute("UPDATE audit_log SET username = 'someone_else'")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        con.execute("DELETE FROM audit_log")
-    con.rollback()
-    assert con.execute("SELECT count(*) FROM audit_log WHERE username = 'officer'").fetchone() == (1,)
+    with pytest.raises(raw.Error, match="append-only"):
+        raw.execute("UPDATE audit_log SET username = 'someone_else'")
+    with pytest.raises(raw.Error, match="append-only"):
+        raw.execute("DELETE FROM audit_log")
+    assert raw.one("SELECT count(*) FROM audit_log WHERE username = 'officer'") == (1,)
+
+
+def test_truncate_is_refused_on_postgres(store, people, raw):
+    if raw.dialect != "postgres":
+        pytest.skip("SQLite has no TRUNCATE")
+    store.audit(people.officer, "question", detail=QUESTION)
+    with pytest.raises(raw.Error, match="append-only"):
+        raw.execute("TRUNCATE audit_log")
+    assert store.verify_audit() is None
 
 
 def test_no_code_path_updates_or_deletes_audit_rows():
@@ -126,49 +132,58 @@ def test_disabled_users_cannot_read_the_audit(store, people):
         store.search_audit(people.supervisor)
 
 
-def _raw(store) -> sqlite3.Connection:
-    return sqlite3.connect(store.path, isolation_level=None)
+# REPLACE on SQLite; its PostgreSQL equivalent, an upsert, runs the update trigger.
+REPLACE = {
+    "sqlite": "INSERT OR REPLACE INTO audit_log (id, at, username, action, detail, ok, prev_hash, row_hash)"
+    " VALUES (?, '2025-01-01', 'officer', 'question', '{}', 1, '', '')",
+    "postgres": "INSERT INTO audit_log (id, at, username, action, detail, ok, prev_hash, row_hash)"
+    " VALUES (?, '2025-01-01', 'officer', 'question', '{}', 1, '', '')"
+    " ON CONFLICT (id) DO UPDATE SET detail = excluded.detail",
+}
 
 
-def test_insert_or_replace_cannot_rewrite_a_row(store, people):
+def test_insert_or_replace_cannot_rewrite_a_row(store, people, raw):
     row_id = store.audit(people.officer, "question", detail=QUESTION)
-    con = _raw(store)
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        con.execute(
-            "INSERT OR REPLACE INTO audit_log (id, at, username, action, detail, ok)"
-            " VALUES (?, '2025-01-01', 'officer', 'question', '{}', 1)",
-            (row_id,),
-        )
+    with pytest.raises(raw.Error, match="append-only"):
+        raw.execute(REPLACE[raw.dialect], (row_id,))
     assert store.search_audit(people.officer, action="question")[0].detail == QUESTION
+    assert store.verify_audit() is None
 
 
-def test_hash_chain_finds_the_first_tampered_row(store, people):
+def test_hash_chain_finds_the_first_tampered_row(store, people, raw):
     ids = [store.audit(people.officer, "question", detail={"n": n}) for n in range(5)]
     assert store.verify_audit() is None
-    con = _raw(store)
-    con.execute("DROP TRIGGER audit_log_append_only_update")  # what an attacker with the file can do
-    con.execute("UPDATE audit_log SET detail = '{\"n\": 99}' WHERE id = ?", (ids[2],))
+    raw.drop_trigger("audit_log_append_only_update")  # what an attacker with the file can do
+    raw.execute("UPDATE audit_log SET detail = '{\"n\": 99}' WHERE id = ?", (ids[2],))
     broken = store.verify_audit()
     assert broken is not None and broken.id == ids[2] and "changed" in broken.reason
 
 
-def test_hash_chain_finds_a_deleted_row(store, people):
+def test_hash_chain_finds_a_deleted_row(store, people, raw):
     ids = [store.audit(people.officer, "question", detail={"n": n}) for n in range(4)]
-    con = _raw(store)
-    con.execute("DROP TRIGGER audit_log_append_only_delete")
-    con.execute("DELETE FROM audit_log WHERE id = ?", (ids[1],))
+    raw.drop_trigger("audit_log_append_only_delete")
+    raw.execute("DELETE FROM audit_log WHERE id = ?", (ids[1],))
     broken = store.verify_audit()
     assert broken is not None and broken.id == ids[2] and "previous" in broken.reason
 
 
-def test_verify_audit_command(store, people, monkeypatch, capsys):
+def test_hash_chain_finds_rows_removed_from_the_end(store, people, raw):
+    ids = [store.audit(people.officer, "question", detail={"n": n}) for n in range(3)]
+    raw.drop_trigger("audit_log_append_only_delete")
+    raw.execute("DELETE FROM audit_log WHERE id = ?", (ids[-1],))
+    broken = store.verify_audit()
+    assert broken is not None and broken.id == ids[-1] and "end of the log" in broken.reason
+    # The next row does not reuse the id, so the gap stays visible.
+    assert store.audit(people.officer, "question") > ids[-1]
+
+
+def test_verify_audit_command(store, people, raw, capsys):
     from app.users import main
 
     store.audit(people.officer, "question", detail=QUESTION)
     assert main(["--state", str(store.path), "verify-audit"]) == 0
     assert "intact" in capsys.readouterr().out
-    con = _raw(store)
-    con.execute("DROP TRIGGER audit_log_append_only_update")
-    con.execute("UPDATE audit_log SET username = 'someone' WHERE action = 'question'")
+    raw.drop_trigger("audit_log_append_only_update")
+    raw.execute("UPDATE audit_log SET username = 'someone' WHERE action = 'question'")
     assert main(["--state", str(store.path), "verify-audit"]) == 1
     assert re.search(r"broken at row \d+", capsys.readouterr().err)

@@ -252,7 +252,7 @@ def test_admin_can_view_share_and_delete_any_board(store, people, board):
         store.get_board(people.sergeant, board.id)
 
 
-def test_delete_is_soft_and_hides_the_board(store, people, board):
+def test_delete_is_soft_and_hides_the_board(store, people, board, raw):
     store.share_board(people.sergeant, board.id, "team", "Central West", "editor")
     store.delete_board(people.sergeant, board.id, board.version)
     for who in (people.sergeant, people.colleague):
@@ -263,11 +263,8 @@ def test_delete_is_soft_and_hides_the_board(store, people, board):
             store.update_board(who, board.id, board.version + 1, notes="x")
     with pytest.raises(NotFound, match="no board with id 'nope'"):
         store.get_board(people.sergeant, "nope")
-    import sqlite3
-
-    con = sqlite3.connect(store.path)
-    assert con.execute("SELECT deleted FROM boards WHERE id = ?", (board.id,)).fetchone() == (1,)
-    assert con.execute("SELECT count(*) FROM tiles WHERE board_id = ?", (board.id,)).fetchone() == (1,)
+    assert raw.one("SELECT deleted FROM boards WHERE id = ?", (board.id,)) == (1,)
+    assert raw.one("SELECT count(*) FROM tiles WHERE board_id = ?", (board.id,)) == (1,)
 
 
 def test_delete_with_a_stale_version_is_a_conflict(store, people, board):

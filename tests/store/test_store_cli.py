@@ -18,10 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def state(tmp_path, monkeypatch):
-    path = tmp_path / "cli" / "state.sqlite"
-    monkeypatch.setenv("UB_STATE", str(path))
-    return path
+def state(state_location, monkeypatch):
+    """A fresh store location (a file path or a postgresql:// URL) in $UB_STATE."""
+    monkeypatch.setenv("UB_STATE", str(state_location))
+    return state_location
 
 
 def run(argv, stdin="", monkeypatch=None):
@@ -104,8 +104,8 @@ def test_duplicate_user_is_an_error(state, monkeypatch, capsys):
     assert "already exists" in capsys.readouterr().err
 
 
-def test_state_option_wins_over_the_environment(state, tmp_path, monkeypatch):
-    other = tmp_path / "other.sqlite"
+def test_state_option_wins_over_the_environment(state, new_state, monkeypatch):
+    other = new_state()
     assert (
         run(
             ["add", "here", "--role", "officer", "--password-stdin", "--state", str(other)],
@@ -115,11 +115,12 @@ def test_state_option_wins_over_the_environment(state, tmp_path, monkeypatch):
         == 0
     )
     assert run(["--state", str(other), "list"], monkeypatch=monkeypatch) == 0
-    assert Store(other).get_user("here") and not state.exists()
+    assert Store(other).get_user("here")
+    assert Store(state).list_users() == []
 
 
-def test_runs_as_a_module(tmp_path):
-    env = {**os.environ, "UB_STATE": str(tmp_path / "s.sqlite")}
+def test_runs_as_a_module(state_location):
+    env = {**os.environ, "UB_STATE": str(state_location)}
     done = subprocess.run(
         [sys.executable, "-m", "app.users", "add", "modrun", "--role", "admin", "--password-stdin"],
         input="long enough\n",

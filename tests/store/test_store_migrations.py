@@ -1,4 +1,5 @@
-"""Schema migrations: from an empty file, from the previous version, and file settings."""
+"""Schema migrations: from an empty store, from the previous version, and file settings.
+Tests that take ``state_location`` run on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from datetime import UTC, datetime
 import pytest
 
 from app.store import Store, StoreError
-from app.store.db import connect, migrate, migrations, split_statements
+from app.store.db import migrate, migrations, split_statements
+from tests.store.databases import Raw, errors, store_connection
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -22,11 +24,17 @@ def test_migrations_are_numbered_in_order():
 
 def test_empty_file_is_migrated_to_latest(tmp_path):
     path = tmp_path / "nested" / "dir" / "state.sqlite"
-    store = Store(path)
+    Store(path)
     assert path.exists()
-    assert store.schema_version == migrations()[-1][0]
     con = sqlite3.connect(path)
-    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_empty_store_is_migrated_to_latest(state_location):
+    store = Store(state_location)
+    assert store.schema_version == migrations(store.dialect)[-1][0]
+    con = Raw(store.path)
+    tables = con.tables()
     assert {
         "users",
         "boards",
@@ -37,30 +45,34 @@ def test_empty_file_is_migrated_to_latest(tmp_path):
         "audit_log",
         "schema_migrations",
     } <= tables
-    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     applied = [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY version")]
-    assert applied == [v for v, _, _ in migrations()]
+    assert applied == [v for v, _, _ in migrations(store.dialect)]
+    con.close()
 
 
-def test_reopening_is_a_no_op(tmp_path):
-    path = tmp_path / "state.sqlite"
-    Store(path)
-    store = Store(path)
+def test_both_dialects_have_every_version():
+    assert [v for v, _, _ in migrations("sqlite")] == [v for v, _, _ in migrations("postgres")]
+    assert [n for _, n, _ in migrations("sqlite")] == [n for _, n, _ in migrations("postgres")]
+
+
+def test_reopening_is_a_no_op(state_location):
+    Store(state_location)
+    store = Store(state_location)
     assert store.schema_version == migrations()[-1][0]
 
 
-def test_connections_enforce_foreign_keys(tmp_path):
-    Store(tmp_path / "s.sqlite")
-    con = connect(tmp_path / "s.sqlite")
-    with pytest.raises(sqlite3.IntegrityError):
+def test_connections_enforce_foreign_keys(state_location):
+    Store(state_location)
+    con = store_connection(state_location)
+    with pytest.raises(errors()):
         con.execute(
             "INSERT INTO boards (id, owner, title, created_at, updated_at) VALUES ('b', 'nobody', 't', 'x', 'x')"
         )
 
 
-def test_upgrade_from_version_1_keeps_data(tmp_path, password):
-    path = tmp_path / "state.sqlite"
-    con = connect(path)
+def test_upgrade_from_version_1_keeps_data(state_location, password):
+    path = state_location
+    con = store_connection(path)
     assert migrate(con, NOW, upto=1) == 1
     # Data written by version 1 of the schema, as an older app would have.
     t = NOW.isoformat(timespec="microseconds")
@@ -107,30 +119,29 @@ def test_upgrade_from_version_1_keeps_data(tmp_path, password):
     assert overview.system_key == "supervisor_overview"
 
 
-def test_failed_migration_rolls_back(tmp_path, monkeypatch):
+def test_failed_migration_rolls_back(tmp_path, state_location, monkeypatch):
     import app.store.db as db
 
     bad = tmp_path / "migrations"
     bad.mkdir()
-    (bad / "0001_ok.sql").write_text("CREATE TABLE a (x);\n")
-    (bad / "0002_bad.sql").write_text("CREATE TABLE b (x);\nINSERT INTO nowhere VALUES (1);\n")
+    (bad / "0001_ok.sql").write_text("CREATE TABLE a (x INTEGER);\n")
+    (bad / "0002_bad.sql").write_text("CREATE TABLE b (x INTEGER);\nINSERT INTO nowhere VALUES (1);\n")
     monkeypatch.setattr(db, "MIGRATIONS_DIR", bad)
-    con = connect(tmp_path / "s.sqlite")
-    with pytest.raises(sqlite3.OperationalError):
+    con = store_connection(state_location)
+    with pytest.raises(errors()):
         migrate(con, NOW)
-    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert "a" in tables and "b" not in tables
     assert db.schema_version(con) == 1
+    con.close()
+    tables = Raw(state_location).tables()
+    assert "a" in tables and "b" not in tables
 
 
-def test_newer_file_is_refused(tmp_path):
-    path = tmp_path / "s.sqlite"
-    Store(path)
-    con = sqlite3.connect(path)
-    con.execute("INSERT INTO schema_migrations VALUES (999, '0999_future', 'x')")
-    con.commit()
+def test_newer_store_is_refused(state_location):
+    raw = Raw(Store(state_location).path)
+    raw.execute("INSERT INTO schema_migrations VALUES (999, '0999_future', 'x')")
+    raw.close()
     with pytest.raises(StoreError, match="newer version"):
-        Store(path)
+        Store(state_location)
 
 
 def test_split_statements_keeps_trigger_bodies_whole():
@@ -161,9 +172,9 @@ def test_streamlit_secrets_are_ignored_by_git():
     assert done.returncode == 0, ".streamlit/secrets.toml must be in .gitignore"
 
 
-def test_upgrade_chains_the_audit_rows_already_there(tmp_path):
-    path = tmp_path / "state.sqlite"
-    con = connect(path)
+def test_upgrade_chains_the_audit_rows_already_there(state_location):
+    path = state_location
+    con = store_connection(path)
     migrate(con, NOW, upto=2)
     t = NOW.isoformat(timespec="microseconds")
     for action in ("sign_in", "question", "sign_out"):
@@ -175,11 +186,11 @@ def test_upgrade_chains_the_audit_rows_already_there(tmp_path):
     assert store.verify_audit() is None
 
 
-def test_upgrade_marks_the_demo_accounts_already_there(tmp_path):
+def test_upgrade_marks_the_demo_accounts_already_there(state_location):
     from app import auth
 
-    path = tmp_path / "state.sqlite"
-    con = connect(path)
+    path = state_location
+    con = store_connection(path)
     migrate(con, NOW, upto=3)
     t = NOW.isoformat(timespec="microseconds")
     for name, _pw, role, team, display in auth.DEMO_ACCOUNTS:
