@@ -69,9 +69,13 @@ if notice := services.rebuild_notice(st.session_state):
     st.toast(notice, icon=":material/update:")
 if banner := services.store_banner():
     st.warning(banner, icon=":material/lock:")
-services.warm_up()
 user = session.signed_in_user()  # also creates the demo accounts on the synthetic data
 session.cookie_writer()  # the browser keeps the session token, so a reload stays signed in
 page = st.navigation(pages(), position="sidebar" if user else "hidden")
-session.gate(page)  # signed out: the sign-in form only (the URL and its ?q=/?board= are kept)
+try:
+    session.gate(page)  # signed out: the sign-in form only (the URL and its ?q=/?board= are kept)
+finally:
+    # Opening the engine takes seconds of CPU: started once the sign-in form is out (so as not to
+    # slow it down), it runs while the user types; a signed-in page waits for it if need be.
+    services.warm_up()
 page.run()

@@ -10,12 +10,16 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import streamlit as st
 
 from warehouse.paths import borough_outlines_path, state_path, warehouse_path
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,11 +29,21 @@ _build_lock = threading.Lock()
 
 @dataclass(frozen=True)
 class Facts:
-    """What the app says about the warehouse: its build record and the reference tables."""
+    """What the app says about the warehouse: its build record and the reference tables.
+
+    The tables are read on first use: the sign-in form needs only the build record, and pandas
+    (a second to import) is not loaded before it."""
 
     build_info: dict = field(default_factory=dict)
-    boroughs: pd.DataFrame = field(default_factory=pd.DataFrame)
-    venues: pd.DataFrame = field(default_factory=pd.DataFrame)
+    path: str | None = None  # the warehouse the tables are read from
+
+    @cached_property
+    def boroughs(self) -> pd.DataFrame:
+        return _read_table(self.path, "boroughs")
+
+    @cached_property
+    def venues(self) -> pd.DataFrame:
+        return _read_table(self.path, "venues")
 
     @property
     def synthetic(self) -> bool:
@@ -178,20 +192,40 @@ def store_banner() -> str | None:
     return READ_ONLY_BANNER if getattr(store, "read_only", False) else None
 
 
-def _table(con, name: str) -> pd.DataFrame:
+def _read_table(path: str | None, name: str) -> pd.DataFrame:
+    """A reference table of the warehouse, or an empty frame if it cannot be read."""
+    import pandas as pd
+
+    if path is None:
+        return pd.DataFrame()
+    from warehouse.connect import connect_readonly
+
+    try:
+        con = connect_readonly(Path(path))
+    except Exception:
+        return pd.DataFrame()
     try:
         return con.table(name).df()
     except Exception:  # an older warehouse may lack a table; the app copes without it
         return pd.DataFrame()
+    finally:
+        con.close()
 
 
-def _build_record(frame: pd.DataFrame) -> dict:
+def _build_record(con) -> dict:
     """build_info as a dict, whether stored as key/value rows or as one wide row."""
-    if frame.empty:
+    try:
+        cursor = con.execute("SELECT * FROM build_info")
+        rows = cursor.fetchall()
+    except Exception:  # an older warehouse may lack the table
         return {}
-    if {"key", "value"} <= set(frame.columns):
-        return {str(k): v for k, v in zip(frame["key"], frame["value"], strict=False)}
-    return {k: v for k, v in frame.iloc[0].items()}
+    columns = [d[0] for d in cursor.description]
+    if not rows:
+        return {}
+    if {"key", "value"} <= set(columns):
+        k, v = columns.index("key"), columns.index("value")
+        return {str(row[k]): row[v] for row in rows}
+    return dict(zip(columns, rows[0], strict=True))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -200,11 +234,7 @@ def _facts_for(path: str, stamp: str) -> Facts:
 
     con = connect_readonly(Path(path))
     try:
-        return Facts(
-            build_info=_build_record(_table(con, "build_info")),
-            boroughs=_table(con, "boroughs"),
-            venues=_table(con, "venues"),
-        )
+        return Facts(build_info=_build_record(con), path=path)
     finally:
         con.close()
 

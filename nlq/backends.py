@@ -33,7 +33,7 @@ from typing import Protocol, runtime_checkable
 
 import pandas as pd
 
-from nlq.guard import check_sql
+from nlq.guard import check_sql, check_tree
 from nlq.runner import (
     RunResult,
     _first_line,
@@ -52,7 +52,7 @@ class Backend(Protocol):
 
     dialect: str  # the sqlglot dialect the backend's SQL is written in
 
-    def run(self, sql: str, *, timeout_s: float = 5.0, row_cap: int = 100_000) -> RunResult: ...
+    def run(self, sql: str, *, timeout_s: float = 5.0, row_cap: int = 100_000, tree=None) -> RunResult: ...
 
     def vocabulary(self): ...
 
@@ -74,8 +74,11 @@ class DuckDBBackend:
 
         return cls(connect_readonly(path))
 
-    def run(self, sql: str, *, timeout_s: float = 5.0, row_cap: int = 100_000, params=None) -> RunResult:
-        return run_guarded(self.con, sql, timeout_s=timeout_s, row_cap=row_cap, params=params)
+    def run(
+        self, sql: str, *, timeout_s: float = 5.0, row_cap: int = 100_000, params=None, tree=None
+    ) -> RunResult:
+        """*tree*: the sqlglot tree *sql* was written from (see nlq.runner.run_guarded)."""
+        return run_guarded(self.con, sql, timeout_s=timeout_s, row_cap=row_cap, params=params, tree=tree)
 
     def vocabulary(self):
         from nlq.vocabulary import Vocabulary
@@ -119,10 +122,15 @@ class SparkBackend:
             frame.select(*columns).createOrReplaceTempView(table)
         return cls(session, parquet_dir)
 
-    def run(self, sql: str, *, timeout_s: float | None = None, row_cap: int = 100_000) -> RunResult:
+    def run(
+        self, sql: str, *, timeout_s: float | None = None, row_cap: int = 100_000, tree=None
+    ) -> RunResult:
         """As DuckDB's, with a longer default time limit ($UB_SPARK_TIMEOUT_S, 60 s): a cluster
         schedules each statement as jobs, and the planner's statements join months of records."""
-        checked = check_sql(sql, row_cap=row_cap + 1, dialect="spark")
+        if tree is not None:
+            checked = check_tree(tree, row_cap=row_cap + 1, dialect="spark", sql=sql)
+        else:
+            checked = check_sql(sql, row_cap=row_cap + 1, dialect="spark")
         limit = float(os.environ.get("UB_SPARK_TIMEOUT_S", "60")) if timeout_s is None else timeout_s
         frame, elapsed_ms = self._execute(checked, _time_left(limit))
         truncated = len(frame) > row_cap

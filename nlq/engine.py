@@ -18,7 +18,15 @@ from nlq.intent import Intent
 from nlq.parse import Parser, ParseResult
 from nlq.pipeline import build_nlp, english_words
 from nlq.refine import refine as refine_intent
-from nlq.sql import PREVIOUS_COLUMN, Facts, count_sql, previous_window, to_sql
+from nlq.sql import (
+    PREVIOUS_COLUMN,
+    RECORDS_COLUMN,
+    Facts,
+    build,
+    count_tree,
+    portable,
+    previous_window,
+)
 from nlq.vocabulary import Vocabulary
 
 
@@ -57,6 +65,8 @@ class Engine:
         self.facts = facts_of(vocabulary)
         self._readings: OrderedDict[str, ParseResult] = OrderedDict()
         self._readings_lock = threading.Lock()
+        self._built: OrderedDict[tuple[str, Intent], str] = OrderedDict()  # (kind, intent) -> SQL
+        self._trees: OrderedDict[str, object] = OrderedDict()  # SQL -> the tree it was written from
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, engine: str | None = None, **kw) -> Engine:
@@ -108,7 +118,27 @@ class Engine:
         if intent.insight:  # what changed: the monthly counts it compares
             v = self.vocabulary
             intent = what_changed.counts_intent(intent, v.anchor_month, v.first_month)
-        return to_sql(intent, dialect=self.backend.dialect, facts=self.facts)
+        return self._written("answer", intent, build)
+
+    def _written(self, kind: str, intent: Intent, make) -> str:
+        """The SQL of ``make(intent, facts)`` for the backend, built once per intent and kind
+        (dashboards and boards re-ask the same intents). The tree is kept with it, so that the
+        guard checks the tree without reading the SQL back."""
+        key = (kind, intent)
+        try:
+            hash(key)
+        except TypeError:  # an intent with a list in it (built by hand): no reuse
+            key = None
+        with self._readings_lock:
+            sql = self._built.get(key) if key is not None else None
+        if sql is None:
+            tree = portable(make(intent, self.facts), self.backend.dialect)
+            sql = tree.sql(dialect=self.backend.dialect)
+            with self._readings_lock:
+                _keep(self._trees, sql, tree)
+                if key is not None:
+                    _keep(self._built, key, sql)
+        return sql
 
     # ---- answering ----------------------------------------------------------------------------
     def ask(self, question: str, location: tuple[float, float] | None = None) -> Reply:
@@ -183,17 +213,16 @@ class Engine:
                 return reply
             reply.sql = sql or self.sql_for(intent)
             result = self._run_sql(reply.sql)
-            frame = result.frame
-            previous = None
-            if PREVIOUS_COLUMN in frame.columns:  # the previous period came in the same statement
-                previous = frame[PREVIOUS_COLUMN].iloc[0] if len(frame) else None
-                frame = frame.drop(columns=[PREVIOUS_COLUMN])
-            result = replace(result, frame=frame)
-            reply.frame = result.frame
+            frame = reply.frame = result.frame
+            # the previous period and the records looked at may come in the answer's own statement
+            previous, records = _take(frame, PREVIOUS_COLUMN), _take(frame, RECORDS_COLUMN)
             if result.truncated:
-                reply.notes.append(f"Showing the first {len(result.frame):,} rows only.")
-            reply.rows_scanned = self._rows_scanned(intent, result.frame, result.truncated)
-            reply.context = self._context(intent, result.frame, previous)
+                reply.notes.append(f"Showing the first {len(frame):,} rows only.")
+            if records is not None and not pd.isna(records):
+                reply.rows_scanned = int(records)
+            else:
+                reply.rows_scanned = self._rows_scanned(intent, frame, result.truncated)
+            reply.context = self._context(intent, frame, previous)
         except Exception as e:  # guard refusals, timeouts, bad saved intents: a message, never a traceback
             reply.error = _plain(e)
             reply.frame = None
@@ -210,7 +239,8 @@ class Engine:
 
     # ---- helpers -------------------------------------------------------------------------------
     def _run_sql(self, sql: str):
-        return self.backend.run(sql, timeout_s=self.timeout_s, row_cap=self.row_cap)
+        tree = self._trees.get(sql)  # the engine's own statements are checked as built
+        return self.backend.run(sql, timeout_s=self.timeout_s, row_cap=self.row_cap, tree=tree)
 
     def _scalar(self, sql: str):
         frame = self._run_sql(sql).frame
@@ -221,10 +251,16 @@ class Engine:
             value = frame.iat[0, 0]
             return None if pd.isna(value) else int(value)
         every_group = not (intent.top_n or intent.having_op or truncated or "venue" in intent.group_by)
-        if intent.measure == "count" and intent.group_by and every_group and "crimes" in frame:
+        two_periods = intent.baseline is not None and intent.time is not None  # a row per period
+        if (
+            intent.measure == "count"
+            and (intent.group_by or two_periods)
+            and every_group
+            and "crimes" in frame
+        ):
             return int(frame["crimes"].sum())  # the groups add up to the records: no second statement
         try:
-            value = self._scalar(count_sql(intent, self.facts, self.backend.dialect))
+            value = self._scalar(self._written("records", intent, count_tree))
         except Exception:
             return None
         return None if value is None or pd.isna(value) else int(value)
@@ -281,6 +317,22 @@ class Engine:
 
 
 READINGS_KEPT = 512
+
+
+def _keep(cache: OrderedDict, key, value) -> None:
+    """Put *key* in a bounded cache, dropping the least recently kept beyond READINGS_KEPT."""
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > READINGS_KEPT:
+        cache.popitem(last=False)
+
+
+def _take(frame: pd.DataFrame, column: str):
+    """Remove *column* from *frame* if it is there; its first value, or None."""
+    if column not in frame.columns:
+        return None
+    values = frame.pop(column)
+    return values.iloc[0] if len(values) else None
 
 
 def _copy_result(r: ParseResult) -> ParseResult:

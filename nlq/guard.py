@@ -162,26 +162,60 @@ def check_sql(sql: str, *, row_cap: int = 100_000, dialect: str = "duckdb") -> s
     if len(statements) != 1:
         raise GuardError(f"exactly one statement is allowed, found {len(statements)}")
     root = statements[0]
+    _check(root)
+    _cap_rows(root, row_cap)
+    return root.sql(dialect=dialect, comments=False)
+
+
+def check_tree(
+    root: exp.Expression, *, row_cap: int = 100_000, dialect: str = "duckdb", sql: str | None = None
+) -> str:
+    """`check_sql` for a statement the engine built as a sqlglot tree (no SQL text to read back).
+    *sql* is the tree as written for *dialect*, when the caller has it: a query without a LIMIT is
+    then capped by appending one, as sqlglot would write it, instead of writing the tree again.
+    The tree itself is not changed.
+
+    >>> tree = sqlglot.parse_one("SELECT venue FROM venues")
+    >>> check_tree(tree, row_cap=3), check_tree(tree, row_cap=3, sql="SELECT venue FROM venues")
+    ('SELECT venue FROM venues LIMIT 3', 'SELECT venue FROM venues LIMIT 3')
+    """
+    if row_cap < 1:
+        raise GuardError("the row cap must be at least 1")
+    _check(root)
+    if sql is not None:
+        limit = root.args.get("limit")
+        if limit is None:
+            return f"{sql} LIMIT {int(row_cap)}"
+        if _whole_rows(limit) is not None and _whole_rows(limit) <= row_cap:
+            return sql  # a ranking's own LIMIT is within the cap
+    root = root.copy()
+    _cap_rows(root, row_cap)
+    return root.sql(dialect=dialect, comments=False)
+
+
+def _check(root: exp.Expression) -> None:
+    """Refuse anything but one read-only query over the warehouse tables."""
     if not isinstance(root, (exp.Select, exp.SetOperation)):
         kind = root.key.upper() if not isinstance(root, exp.Command) else str(root.this).upper()
         raise GuardError(f"only SELECT queries are allowed, not {kind}")
 
-    for node in root.walk():
+    ctes, tables = set(), []
+    for node in root.walk():  # one pass over the tree
         if isinstance(node, _FORBIDDEN_NODES):
             raise GuardError(f"{node.key.upper()} is not allowed in a query")
         if isinstance(node, (exp.From, exp.Join, exp.Lateral)):
             _check_source(node)
         elif isinstance(node, exp.Func):
             _check_function(node)
+        elif isinstance(node, exp.CTE):
+            ctes.add(node.alias_or_name.lower())
+        elif isinstance(node, exp.Table):
+            tables.append(node)
 
-    ctes = {cte.alias_or_name.lower() for cte in root.find_all(exp.CTE)}
     if shadowed := ctes & WAREHOUSE_TABLES:
         raise GuardError(f"a WITH clause may not reuse the table name {sorted(shadowed)[0]!r}")
-    for table in root.find_all(exp.Table):
+    for table in tables:
         _check_table(table)
-
-    _cap_rows(root, row_cap)
-    return root.sql(dialect=dialect, comments=False)
 
 
 def _check_source(node: exp.Expression) -> None:
@@ -267,13 +301,21 @@ def _check_function(func: exp.Func) -> None:
             raise GuardError(f"the function {name}() is not allowed")
 
 
+def _whole_rows(limit: exp.Expression) -> int | None:
+    """The number of rows a LIMIT keeps, or None unless it is a plain whole number."""
+    value = limit.expression if isinstance(limit, exp.Limit) else None
+    options = limit.args.get("limit_options") if isinstance(limit, exp.Limit) else None
+    if not (isinstance(value, exp.Literal) and value.is_int) or (options and options.args.get("percent")):
+        return None
+    return int(value.this)
+
+
 def _cap_rows(root: exp.Expression, row_cap: int) -> None:
     limit = root.args.get("limit")
     if limit is None:
         root.set("limit", exp.Limit(expression=exp.Literal.number(row_cap)))
         return
-    value = limit.expression if isinstance(limit, exp.Limit) else None
-    options = limit.args.get("limit_options") if isinstance(limit, exp.Limit) else None
-    if not (isinstance(value, exp.Literal) and value.is_int) or (options and options.args.get("percent")):
+    rows = _whole_rows(limit)
+    if rows is None:
         raise GuardError("LIMIT must be a whole number of rows")
-    limit.set("expression", exp.Literal.number(min(int(value.this), row_cap)))
+    limit.set("expression", exp.Literal.number(min(rows, row_cap)))

@@ -12,6 +12,8 @@
 from __future__ import annotations
 
 import contextvars
+import heapq
+import itertools
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from nlq.guard import check_sql
+from nlq.guard import check_sql, check_tree
 
 
 class QueryFailed(RuntimeError):
@@ -76,16 +78,21 @@ def run_guarded(
     timeout_s: float = 5.0,
     row_cap: int = 100_000,
     params: Sequence | Mapping | None = None,
+    tree=None,
 ) -> RunResult:
     """Check `sql` with the guard, then run it with a time limit and a row cap.
 
     Raises `nlq.guard.GuardError` when the guard refuses, `QueryTimeout` when it runs
     too long and `QueryFailed` for any other database error. `params` fill `?` / `$name`
     placeholders. Inside ``time_budget`` the statement also stops when the budget runs out.
-    Safe to call from several threads on one shared connection.
+    Safe to call from several threads on one shared connection. `tree` is the sqlglot tree `sql`
+    was written from, when the caller built it: the guard checks it without reading the text back.
     """
     # One extra row tells a capped answer apart from one that fits exactly.
-    checked = check_sql(sql, row_cap=row_cap + 1)
+    if tree is not None:
+        checked = check_tree(tree, row_cap=row_cap + 1, sql=sql)
+    else:
+        checked = check_sql(sql, row_cap=row_cap + 1)
     frame, elapsed_ms = _execute(con, checked, timeout_s=_time_left(timeout_s), params=params)
     truncated = len(frame) > row_cap
     if truncated:
@@ -103,10 +110,8 @@ def run_stoppable(run, stop, timeout_s: float, describe=None) -> tuple[pd.DataFr
         timed_out.set()
         stop()
 
-    timer = threading.Timer(timeout_s, fire)
-    timer.daemon = True
     start = time.perf_counter()
-    timer.start()
+    alarm = _WATCHDOG.set(timeout_s, fire)
     try:
         frame = run()
     except Exception as e:
@@ -114,8 +119,57 @@ def run_stoppable(run, stop, timeout_s: float, describe=None) -> tuple[pd.DataFr
             raise QueryTimeout(f"the query took longer than {timeout_s:g} s and was stopped") from None
         raise QueryFailed(f"the warehouse could not run the query: {(describe or _first_line)(e)}") from None
     finally:
-        timer.cancel()
+        _WATCHDOG.cancel(alarm)
     return frame, (time.perf_counter() - start) * 1000
+
+
+class _Watchdog:
+    """One thread that calls each alarm's function when its time comes: starting a timer thread
+    per statement cost as much as planning a small query."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._alarms: list[list] = []  # heap of [deadline, sequence, function or None if cancelled]
+        self._seq = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def set(self, seconds: float, fn) -> list:
+        alarm = [time.monotonic() + seconds, next(self._seq), fn]
+        with self._cond:
+            heapq.heappush(self._alarms, alarm)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name="query-watchdog", daemon=True)
+                self._thread.start()
+            elif self._alarms[0] is alarm:  # earlier than the one it waits for
+                self._cond.notify()
+        return alarm
+
+    def cancel(self, alarm: list) -> None:
+        alarm[2] = None  # dropped when it reaches the top of the heap
+
+    def _loop(self) -> None:
+        with self._cond:
+            while True:
+                while self._alarms and self._alarms[0][2] is None:
+                    heapq.heappop(self._alarms)
+                if not self._alarms:
+                    self._cond.wait()
+                    continue
+                wait = self._alarms[0][0] - time.monotonic()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                fn = heapq.heappop(self._alarms)[2]
+                self._cond.release()
+                try:
+                    fn()
+                except Exception:  # a failed stop must not end the watchdog
+                    pass
+                finally:
+                    self._cond.acquire()
+
+
+_WATCHDOG = _Watchdog()
 
 
 def _execute(con, sql: str, *, timeout_s: float, params=None) -> tuple[pd.DataFrame, float]:

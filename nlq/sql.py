@@ -477,15 +477,7 @@ def _value(i: Intent, facts: Facts | None = None) -> tuple[exp.Expression, str]:
         ), "per_1000"
     if i.measure == "share":
         if i.share_part:
-            part_conds = [
-                cond
-                for key, cond in conditions(i, facts=facts)
-                if key in i.share_part and key != "crime_types"
-            ]
-            if "crime_types" in i.share_part:
-                part_conds.insert(0, _in(c("crime_type"), i.part_crime_types or i.crime_types))
-            part = exp.and_(*part_conds)
-            num = exp.Filter(this=_count(), expression=exp.Where(this=part))
+            num = exp.Filter(this=_count(), expression=exp.Where(this=_share_part(i, facts)))
             return exp.Div(
                 this=exp.Mul(this=exp.Literal.number("100.0"), expression=num), expression=_count()
             ), "share_pct"
@@ -496,12 +488,20 @@ def _value(i: Intent, facts: Facts | None = None) -> tuple[exp.Expression, str]:
     return _count(), "crimes"
 
 
+def _share_part(i: Intent, facts: Facts | None = None) -> exp.Expression:
+    """The condition that picks a share's part out of its whole."""
+    part = [cond for key, cond in conditions(i, facts=facts) if key in i.share_part and key != "crime_types"]
+    if "crime_types" in i.share_part:
+        part.insert(0, _in(c("crime_type"), i.part_crime_types or i.crime_types))
+    return exp.and_(*part)
+
+
 def build(i: Intent, facts: Facts | None = None) -> exp.Select:
     """The sqlglot tree for an intent."""
     if i.measure == "count" and i.baseline is not None and i.time is not None:
         return _two_periods(i, facts)
     if previous_window(i) is not None:
-        return _count_with_previous(i, facts)
+        return _count_with_previous(i, facts) if i.measure == "count" else _share_with_previous(i, facts)
     if i.chart == "map" and i.measure == "count" and not i.group_by and not i.top_n:
         return _points(i, facts)
     if i.measure == "change":
@@ -512,7 +512,8 @@ def build(i: Intent, facts: Facts | None = None) -> exp.Select:
     if "bcu" in i.group_by and not i.top_n:  # a ranking already drops NULL groups
         conds.append(exp.Not(this=exp.Is(this=exp.column("bcu", table="b"), expression=exp.Null())))
     value, name = _value(i, facts)
-    q = _base(i, [*_grain_selects(i), exp.alias_(value, name)])
+    records = [exp.alias_(_records(_count()), RECORDS_COLUMN)] if records_in_answer(i) else []
+    q = _base(i, [*_grain_selects(i), exp.alias_(value, name), *records])
     groups = _grain_groups(i)
     if i.measure == "rate_per_1000" and "borough" in i.group_by:
         groups.append(exp.column("population", table="b"))
@@ -524,7 +525,7 @@ def build(i: Intent, facts: Facts | None = None) -> exp.Select:
         ops = {">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}
         cond = ops[i.having_op](this=exp.column(name), expression=exp.Literal.number(i.having_value))
         return exp.select(exp.Star()).from_(inner).where(cond)
-    q = _having(i, q, value)
+    q = _having(i, q, value, qualify=bool(records))
     return _display_order(i, q, exp.column(name))
 
 
@@ -535,15 +536,17 @@ def _whole_skip(i: Intent) -> frozenset[str]:
     return frozenset(k for k in i.share_part if not (k == "crime_types" and i.part_crime_types))
 
 
-def _having(i: Intent, q: exp.Select, value: exp.Expression) -> exp.Select:
-    """The threshold on each group's measure ('boroughs with more than 1,500 robberies')."""
+def _having(i: Intent, q: exp.Select, value: exp.Expression, qualify: bool = False) -> exp.Select:
+    """The threshold on each group's measure ('boroughs with more than 1,500 robberies'); as
+    QUALIFY when the statement also counts the records looked at (see records_in_answer)."""
     if i.having_op is None:
         return q
     number = exp.Literal.number(
         repr(float(i.having_value)) if not float(i.having_value).is_integer() else int(i.having_value)
     )
     ops = {">": exp.GT, ">=": exp.GTE, "<": exp.LT, "<=": exp.LTE}
-    return q.having(ops[i.having_op](this=value.copy(), expression=number))
+    cond = ops[i.having_op](this=value.copy(), expression=number)
+    return q.qualify(cond) if qualify else q.having(cond)
 
 
 TIME_GRAINS = frozenset({"hour", "weekday", "day", "week", "month", "quarter", "year"})
@@ -802,29 +805,60 @@ def _change(i: Intent, facts: Facts | None = None) -> exp.Select:
         exp.alias_(prev, "previous"),
         exp.alias_(pct, "pct_change"),
     ]
+    records = records_in_answer(i)
+    if records:  # records of either period
+        either = exp.or_(period_condition(i, i.time, facts), period_condition(i, i.baseline, facts))
+        sel.append(
+            exp.alias_(_records(exp.Filter(this=_count(), expression=exp.Where(this=either))), RECORDS_COLUMN)
+        )
     q = _rank(i, _where(_base(i, sel), conds), pct)
     groups = _grain_groups(i)
     if "bcu" in i.group_by and not i.top_n:  # a ranking already drops NULL groups
         q = q.where(exp.Not(this=exp.Is(this=exp.column("bcu", table="b"), expression=exp.Null())))
     q = q.group_by(*groups) if groups else q
+    threshold = q.qualify if records else q.having
     if i.direction == "up":
-        q = q.having(exp.GT(this=cur.copy(), expression=prev.copy()))
+        q = threshold(exp.GT(this=cur.copy(), expression=prev.copy()))
     elif i.direction == "down":
-        q = q.having(exp.LT(this=cur.copy(), expression=prev.copy()))
-    q = _having(i, q, pct)
+        q = threshold(exp.LT(this=cur.copy(), expression=prev.copy()))
+    q = _having(i, q, pct, qualify=records)
     return _display_order(i, q, exp.column("pct_change"))
 
 
 PREVIOUS_COLUMN = "previous_period"
+RECORDS_COLUMN = "records_looked_at"
+
+
+def records_in_answer(i: Intent) -> bool:
+    """Whether the answer's statement also counts the records it looked at, as RECORDS_COLUMN
+    (a window total over its groups, before any ranking cuts them): rates, shares and changes,
+    and rankings of counts and thresholds on their groups (the threshold then in QUALIFY, which
+    comes after the window; `portable` turns it back into HAVING for engines without QUALIFY, and
+    drops the total). Not by venue (a record near two venues is in two groups); a single count or
+    every group of counts already add up to the records."""
+    if "venue" in i.group_by or (i.chart == "map" and not i.group_by):
+        return False
+    if i.having_op is not None or i.direction is not None:
+        if i.measure == "count":
+            return bool(i.group_by) and i.baseline is None
+        return i.measure == "change" and bool(i.group_by) and i.baseline is not None and i.time is not None
+    if i.measure == "change":
+        return i.baseline is not None and i.time is not None
+    if i.measure == "count":
+        return bool(i.top_n and i.group_by) and i.baseline is None
+    return i.measure in ("rate_per_1000", "share")
+
+
+def _records(count: exp.Expression) -> exp.Expression:
+    return exp.Window(this=exp.Sum(this=count))
 
 
 def previous_window(i: Intent) -> TimeWindow | None:
-    """The period just before a single count's window, answered in the same statement."""
-    if i.measure != "count" or i.group_by or i.chart == "map" or i.top_n or i.baseline or i.time is None:
+    """The period just before a single count's or share's window, answered in the same statement."""
+    if i.group_by or i.chart == "map" or i.top_n or i.baseline or i.time is None or i.having_op is not None:
         return None
-    if i.having_op is not None:
-        return None
-    return i.time.previous()
+    share = i.measure == "share" and i.share_part and "time" not in i.share_part
+    return i.time.previous() if i.measure == "count" or share else None
 
 
 def _count_with_previous(i: Intent, facts: Facts | None = None) -> exp.Select:
@@ -837,6 +871,28 @@ def _count_with_previous(i: Intent, facts: Facts | None = None) -> exp.Select:
     sel = [
         exp.alias_(exp.Filter(this=_count(), expression=exp.Where(this=now)), "crimes"),
         exp.alias_(exp.Filter(this=_count(), expression=exp.Where(this=before)), PREVIOUS_COLUMN),
+    ]
+    return _where(_base(i, sel), conds)
+
+
+def _share_with_previous(i: Intent, facts: Facts | None = None) -> exp.Select:
+    """A single share, the records it looked at and the share for the period before, in one
+    statement: each a share of counts filtered on its own period."""
+    now = period_condition(i, i.time, facts)
+    before = period_condition(i, previous_window(i), facts)
+    part = _share_part(i, facts)
+
+    def share(period: exp.Expression) -> exp.Expression:
+        num = exp.Filter(this=_count(), expression=exp.Where(this=exp.and_(part.copy(), period.copy())))
+        whole = exp.Filter(this=_count(), expression=exp.Where(this=period.copy()))
+        return exp.Div(this=exp.Mul(this=exp.Literal.number("100.0"), expression=num), expression=whole)
+
+    conds = [cond for _, cond in conditions(i, _whole_skip(i) | {"time"}, facts)]
+    conds.append(exp.paren(exp.or_(now.copy(), before.copy())))
+    sel = [
+        exp.alias_(share(now), "share_pct"),
+        exp.alias_(exp.Filter(this=_count(), expression=exp.Where(this=now.copy())), RECORDS_COLUMN),
+        exp.alias_(share(before), PREVIOUS_COLUMN),
     ]
     return _where(_base(i, sel), conds)
 
@@ -887,6 +943,11 @@ def _average(i: Intent, facts: Facts | None = None) -> exp.Select:
 
 def count_sql(i: Intent, facts: Facts | None = None, dialect: str = "duckdb") -> str:
     """Rows matching the question's filters (for Reply.rows_scanned)."""
+    return render(count_tree(i, facts), dialect)
+
+
+def count_tree(i: Intent, facts: Facts | None = None) -> exp.Select:
+    """The tree of `count_sql`."""
     two = i.measure == "change" or (i.measure == "count" and i.baseline is not None and i.time is not None)
     skip = {"time"} if two else set()
     if i.measure == "share":
@@ -896,7 +957,7 @@ def count_sql(i: Intent, facts: Facts | None = None, dialect: str = "duckdb") ->
         conds.append(
             exp.paren(exp.or_(period_condition(i, i.time, facts), period_condition(i, i.baseline, facts)))
         )
-    return render(_where(_base(i, [exp.alias_(_count(), "n")]), conds), dialect)
+    return _where(_base(i, [exp.alias_(_count(), "n")]), conds)
 
 
 def to_sql(i: Intent, dialect: str = "duckdb", pretty: bool = False, facts: Facts | None = None) -> str:
@@ -944,7 +1005,8 @@ def portable(tree: exp.Expression, dialect: str) -> exp.Expression:
     - the haversine_m macro (DuckDB's warehouse has it) written out as arithmetic;
     - DuckDB's NULLS LAST ordering made explicit;
     - decimal literals as DOUBLE on Spark (its 1000.0 is a DECIMAL, and decimal division rounds);
-    - EXTRACT as an integer on PostgreSQL (it returns numeric there).
+    - EXTRACT as an integer on PostgreSQL (it returns numeric there);
+    - a QUALIFY threshold as HAVING (neither has QUALIFY).
     """
     if dialect == "duckdb":
         return tree
@@ -978,9 +1040,25 @@ def portable(tree: exp.Expression, dialect: str) -> exp.Expression:
         return node
 
     tree = tree.copy().transform(fix, copy=False)
+    if isinstance(tree, exp.Select):
+        tree = _having_again(tree)
     if dialect == "spark" and isinstance(tree, exp.Select):
         tree = _spark_order(tree)
     return tree
+
+
+def _having_again(select: exp.Select) -> exp.Select:
+    """A threshold written as QUALIFY (beside the records-looked-at total, see records_in_answer)
+    as HAVING, without the total: the engine then counts the records in a statement of its own."""
+    qualify = select.args.get("qualify")
+    if qualify is None:
+        return select
+    select.set("qualify", None)
+    having = select.args.get("having")
+    cond = qualify.this if having is None else exp.and_(having.this, qualify.this)
+    select.set("having", exp.Having(this=cond))
+    select.set("expressions", [e for e in select.expressions if e.alias_or_name != RECORDS_COLUMN])
+    return select
 
 
 def _spark_order(select: exp.Select) -> exp.Select:

@@ -296,8 +296,15 @@ def sample_outcomes(type_idx, ts, names: list[str], cum: np.ndarray, rng: np.ran
     return outcome
 
 
+ROW_GROUP_ROWS = 122_880  # DuckDB's row group: the unit its zone maps skip
+
+
 def write_crimes(con, seed, type_idx, point_idx, ts, outcome, points, lsoas, outcome_names) -> None:
-    """Insert the (time-sorted) rows month by month, so memory stays flat at any --scale."""
+    """Insert the (time-sorted) rows month by month, so memory stays flat at any --scale.
+
+    A month that fills several row groups is written in bands of latitude, each by longitude, so
+    that a venue's bounding box skips most of the month's row groups (zone maps on latitude and
+    longitude); a smaller month stays in time order, one row group holding all of it anyway."""
     pdim = pa.table(
         {
             "p": np.arange(len(points), dtype=np.int32),
@@ -324,6 +331,7 @@ def write_crimes(con, seed, type_idx, point_idx, ts, outcome, points, lsoas, out
             }
         )
         con.register("gen_rows", rows)
+        order = "floor(p.latitude * 20), p.longitude, r.rid" if hi - lo > ROW_GROUP_ROWS else "r.rid"
         con.execute(
             f"""
             INSERT INTO crimes
@@ -338,7 +346,7 @@ def write_crimes(con, seed, type_idx, point_idx, ts, outcome, points, lsoas, out
             JOIN gen_points p USING (p)
             JOIN gen_types t USING (t)
             LEFT JOIN gen_outcomes o USING (o)
-            ORDER BY r.rid
+            ORDER BY {order}
             """
         )
         con.unregister("gen_rows")

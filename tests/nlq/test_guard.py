@@ -185,3 +185,37 @@ def test_a_short_series_of_literals_is_allowed():
     assert "GENERATE_SERIES" in check_sql("SELECT UNNEST(GENERATE_SERIES(-8, 8)) AS k").upper()
     with pytest.raises(GuardError, match="not allowed"):
         check_sql("SELECT UNNEST(GENERATE_SERIES(-8, 80000000)) AS k")
+
+
+TREE_INTENTS = [
+    dict(crime_types=("Burglary",), boroughs=("Camden",)),
+    dict(crime_types=("Robbery",), group_by=("borough",), top_n=5),
+    dict(group_by=("weekday",), measure="share"),
+    dict(crime_types=("Burglary",), chart="map"),
+    dict(venues=("Wembley Stadium",), radius_m=500, group_by=("hour",)),
+]
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "spark"])
+@pytest.mark.parametrize("fields", TREE_INTENTS)
+def test_a_built_tree_is_checked_as_its_sql_would_be(fields, dialect):
+    """check_tree (the engine's own statements, not read back) caps and refuses as check_sql does."""
+    from nlq.guard import check_tree
+    from nlq.intent import Intent
+    from nlq.sql import build, portable
+
+    tree = portable(build(Intent(**fields)), dialect)
+    sql = tree.sql(dialect=dialect)
+    for cap in (3, 100_001):
+        want = check_sql(sql, row_cap=cap, dialect=dialect)
+        assert check_tree(tree, row_cap=cap, dialect=dialect, sql=sql) == want
+        assert check_tree(tree, row_cap=cap, dialect=dialect) == want
+    assert tree.sql(dialect=dialect) == sql  # the tree itself is left as it was
+
+
+def test_a_built_tree_with_a_file_read_is_refused():
+    from nlq.guard import check_tree
+
+    tree = sqlglot.parse_one("SELECT * FROM read_csv('/etc/passwd')")
+    with pytest.raises(GuardError, match="table functions"):
+        check_tree(tree, sql=tree.sql())
