@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app import dashboards_ui as ui
-from tests.accounts.conftest import env, signed_in, store  # noqa: F401 (fixtures)
+from tests.accounts.conftest import env, signed_in, state_backend, store  # noqa: F401 (fixtures)
 
 
 def test_the_overview_has_a_what_changed_tile_for_the_supervisors_bcu(env, store):  # noqa: F811

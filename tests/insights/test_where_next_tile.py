@@ -9,7 +9,7 @@ import pandas as pd
 
 from app import maps
 from insights.where_next import POLICE_ACTIVITY_TYPES, area_forecast, top_count
-from tests.accounts.conftest import env, signed_in, store  # noqa: F401 (fixtures)
+from tests.accounts.conftest import env, signed_in, state_backend, store  # noqa: F401 (fixtures)
 
 
 def _deck(at, layer_id: str = "where-next") -> dict:
