@@ -27,6 +27,9 @@ SETTINGS = {
     "full_page_writes": "off",
     "listen_addresses": "'127.0.0.1'",
     "max_connections": "200",
+    # A session makes a database per test (hundreds): autovacuum visiting each of them in turn
+    # would compete with the timing tests for this machine's two cores.
+    "autovacuum": "off",
 }
 
 
