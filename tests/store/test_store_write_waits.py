@@ -22,7 +22,11 @@ from tests.store.writers import run
 
 WRITERS = 20
 OPS = 15
-MAX_WAIT_S = 1.0
+# Starvation shows as a slowest write far beyond the rest: before the fix the slowest took 33x the
+# 95th percentile (1.9 s against 58 ms); after it about 3x. A ratio holds on a busy CI machine,
+# where every write slows down together; the absolute bound is the old "locked" timeout's region.
+MAX_TAIL_RATIO = 8
+MAX_WAIT_S = 10.0
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -42,8 +46,10 @@ def test_many_writer_processes_never_fail_busy(outcome):
 
 def test_many_writer_processes_wait_briefly(outcome):
     _, result = outcome
-    slowest = max(result.latencies)
+    latencies = sorted(result.latencies)
+    slowest, p95 = latencies[-1], latencies[int(0.95 * (len(latencies) - 1))]
     assert slowest < MAX_WAIT_S, result.summary()
+    assert slowest < MAX_TAIL_RATIO * p95, result.summary()  # no writer starved behind the others
 
 
 def test_audit_chain_intact_after_concurrent_writes(outcome):
