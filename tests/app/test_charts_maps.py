@@ -180,3 +180,10 @@ def test_lsoa_outlines_decode_to_london():
     assert len(shapes) == 4994
     name, borough, rings, (w, s, e, n) = shapes[0]
     assert name == "City of London 001A" and -0.11 < w < e < -0.08 and 51.51 < s < n < 51.53
+
+
+def test_a_four_digit_bar_label_keeps_its_room_on_a_phone():
+    # "1,672" beside a bar that fills a 390 px chart needs about a fifth of the axis beyond it
+    frame = pd.DataFrame({"borough": ["Hackney", "Tower Hamlets"], "crimes": [1672, 1308]})
+    low, high = charts.bar_figure(frame).layout.xaxis.range
+    assert high >= 1672 * 1.2 and low == 0
