@@ -23,13 +23,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_healthy  # noqa: E402
 
 IDLE = (
     "() => !document.querySelector('[data-testid=stStatusWidget]')"
@@ -50,19 +49,8 @@ def launch(script: str, env: dict) -> tuple[subprocess.Popen, str, float]:
     return proc, f"http://127.0.0.1:{port}", started
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.02)
-    raise TimeoutError(f"streamlit not healthy at {url}")
+def wait_healthy(url: str, proc: subprocess.Popen) -> None:
+    _wait_healthy(url, proc, timeout=120, poll=0.02)  # fine polling: the health check is a timed mark
 
 
 def peak_rss_mib(pid: int) -> float:

@@ -38,7 +38,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90, poll: float = 0.3) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -49,7 +49,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None
                     return
         except OSError:
             pass
-        time.sleep(0.3)
+        time.sleep(poll)
     raise TimeoutError(f"streamlit not healthy at {url} after {timeout:.0f} s")
 
 

@@ -9,14 +9,7 @@ import pytest
 
 from tests.nlq.test_results import HERE, _cases, check_answer
 
-# Not understood yet, and so not answered (an honest refusal, never a wrong number).
-NOT_YET: set[str] = set()
-
 
 @pytest.mark.parametrize("case", _cases(HERE / "fixtures" / "blind9.toml"))
 def test_blind9_answer_matches_gold(engine, case):
-    if case["question"] in NOT_YET:
-        reply = engine.ask(case["question"])
-        assert reply.sql is None and reply.error
-        return
     check_answer(engine, case)

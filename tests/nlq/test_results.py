@@ -31,9 +31,12 @@ def _same_answer():
     return score.run_sql, score.same_answer
 
 
-def check_answer(engine, case: dict) -> None:
-    """A refusal case gets no SQL and a reason; any other case the gold SQL's answer."""
-    if case.get("refuse"):  # asked as the app asks (a near-me question without a position: no SQL)
+def check_answer(engine, case: dict, not_yet: frozenset[str] | set[str] = frozenset()) -> None:
+    """A refusal case gets no SQL and a reason; any other case the gold SQL's answer. A question in
+    *not_yet* is not understood yet, and must be refused honestly rather than answered wrongly."""
+    if (
+        case.get("refuse") or case["question"] in not_yet
+    ):  # asked as the app asks (a near-me question without a position: no SQL)
         reply = engine.ask(case["question"])
         assert reply.sql is None and reply.error
         return
