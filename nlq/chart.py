@@ -19,7 +19,7 @@ LINE_GRAINS = {"day", "week", "month", "quarter", "year"}
 def choose_chart(intent: Intent) -> str:
     if intent.chart:
         return intent.chart
-    if not intent.group_by:
+    if not intent.group_by or intent.count_groups:
         return "number"
     if len(intent.group_by) > 2:
         return "table"

@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
-from nlq import near_me
+from nlq import event_window, near_me
 from nlq.timeexpr import TimeWindow
 
 MEASURES = (
@@ -113,6 +113,8 @@ class Intent:
     event_category: str | None = None  # e.g. 'football'
     event_year: int | None = None
     event_venue: str | None = None  # events held at this venue (category questions)
+    event_side: str | None = None  # time just 'before', 'after' or 'around' the events (nlq.event_window)
+    event_minutes: int | None = None  # how long that time is
     time: TimeWindow | None = None
     baseline: TimeWindow | None = None  # the earlier period of a change question
     time_of_day: str | None = None
@@ -126,6 +128,7 @@ class Intent:
     having_op: str | None = None  # a threshold on each group's measure: '>', '>=', '<', '<='
     having_value: float | None = None
     direction: str | None = None  # change questions: keep groups that went 'up' or 'down'
+    count_groups: bool = False  # "how many boroughs had more than 1,500": the number of groups kept
     compare: bool = False
     chart: str | None = None  # hint; nlq.chart decides when None
     insight: str | None = None  # 'what_changed': answered from insights, not by one query (nlq.what_changed)
@@ -162,7 +165,12 @@ class Intent:
         if self.lsoas:
             parts.append(("lsoas", "LSOA " + _join(self.lsoas)))
         if self.event or self.event_category:
-            label = "during " + (self.event or f"{self.event_category} events")
+            named = self.event or f"{self.event_category} events"
+            label = (
+                f"{event_window.label(self.event_side, self.event_minutes)} {named}"
+                if self.event_side
+                else "during " + named
+            )
             if self.event_venue:
                 label += f" at {self.event_venue}"
             if self.event_year:
@@ -177,7 +185,9 @@ class Intent:
             parts.append(("day_type", "weekends" if self.day_type == "weekend" else "weekdays"))
         if self.weekdays:
             parts.append(("weekdays", _join(d + "s" for d in self.weekdays)))
-        if self.group_by:
+        if self.group_by and self.count_groups:
+            parts.append(("group_by", "number of " + " and ".join(_plural(g) for g in self.group_by)))
+        elif self.group_by:
             parts.append(("group_by", " and ".join("by " + GRAIN_LABELS.get(g, g) for g in self.group_by)))
         if self.direction:
             parts.append(("direction", "that went up" if self.direction == "up" else "that went down"))
@@ -218,7 +228,15 @@ class Intent:
     def without(self, key: str) -> Intent:
         """The intent with one part removed (key as in chips())."""
         if key == "event":
-            return replace(self, event=None, event_category=None, event_year=None, event_venue=None)
+            return replace(
+                self,
+                event=None,
+                event_category=None,
+                event_year=None,
+                event_venue=None,
+                event_side=None,
+                event_minutes=None,
+            )
         if key == "top_n":
             return replace(self, top_n=None, order="desc")
         if key == "measure":
@@ -226,7 +244,9 @@ class Intent:
                 self, measure="count", share_part=(), part_crime_types=(), baseline=None, direction=None
             )
         if key == "having":
-            return replace(self, having_op=None, having_value=None)
+            return replace(self, having_op=None, having_value=None, count_groups=False)
+        if key == "group_by":
+            return replace(self, group_by=(), count_groups=False)
         if key == "venues":
             return replace(self, venues=(), radius_m=500)
         if key == "near_me":
@@ -326,11 +346,11 @@ class Intent:
                 if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
                     raise ValueError("having_value must be a number")
                 kw[name] = None if value is None else float(value)
-            elif name in ("radius_m", "top_n", "event_year"):
+            elif name in ("radius_m", "top_n", "event_year", "event_minutes"):
                 if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
                     raise ValueError(f"{name} must be an integer")
                 kw[name] = value
-            elif name in ("compare", "near_me"):
+            elif name in ("compare", "near_me", "count_groups"):
                 if not isinstance(value, bool):
                     raise ValueError(f"{name} must be true or false")
                 kw[name] = value
@@ -379,6 +399,18 @@ class Intent:
             raise ValueError(f"bad share_part {self.share_part!r}")
         if self.measure == "change" and (self.time is None or self.baseline is None):
             raise ValueError("a change needs two periods")
+        if self.count_groups and not (self.group_by and (self.having_op or self.direction)):
+            raise ValueError("counting groups needs groups and a threshold or a direction")
+        if (self.event_side is None) != (self.event_minutes is None):
+            raise ValueError("a time around events needs both its side and its length")
+        if self.event_side is not None:
+            if (
+                self.event_side not in event_window.SIDES
+                or not 0 < self.event_minutes <= event_window.MAX_MINUTES
+            ):
+                raise ValueError(f"bad time around events: {self.event_side!r} {self.event_minutes!r}")
+            if not (self.event or self.event_category):
+                raise ValueError("a time around events needs an event")
         if (self.having_op is None) != (self.having_value is None):
             raise ValueError("a threshold needs a comparison and a number")
         if self.having_op is not None and self.having_op not in COMPARATORS:
@@ -430,6 +462,12 @@ def _having_label(i: Intent) -> str:
     elif i.measure == "rate_per_1000":
         number += " per 1,000"
     return f"{COMPARATORS[i.having_op]} {number}"
+
+
+def _plural(grain: str) -> str:
+    """'boroughs', 'days of the week', 'LSOAs': the groups a count of groups counts."""
+    label = GRAIN_LABELS.get(grain, grain)
+    return "days of the week" if grain == "weekday" else label + "s"
 
 
 def _join(items) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz, process
 
 from nlq import near_me, what_changed
+from nlq.event_window import find_event_windows
 from nlq.fold import fold
 from nlq.hours import find_hours
 from nlq.intent import GRAIN_LABELS, GRAINS, TIME_GRAINS, WEEKDAYS, Intent, hour_range, hour_spans
@@ -242,7 +243,10 @@ TIME_SHORT = {
     "weds": "wednesday",
     "mon": "monday",
 }
-_TIME_SHORT = re.compile(r"\b(?:" + "|".join(TIME_SHORT) + r")\b")
+# Text-speak for question words ("hw many", "wat time").
+WORD_SHORT = {"hw": "how", "wat": "what", "wot": "what", "whr": "where", "btwn": "between", "betw": "between"}
+SHORT_FORMS = TIME_SHORT | WORD_SHORT
+_SHORT_FORM = re.compile(r"\b(?:" + "|".join(SHORT_FORMS) + r")\b")
 # Short forms of the last word of a place name, expanded only when the result names a known
 # place ("kings x" -> "kings cross", "leicester sq" -> "leicester square"), never on their own.
 ABBREVIATIONS = {
@@ -290,7 +294,7 @@ def normalise(question: str) -> str:
     t = fold_accents(question).lower().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     t = t.replace("&", " and ").replace("–", "-").replace("—", " ")
     t = _US_WORD.sub(lambda m: US_SPELLING[m.group(0)], t)
-    t = _TIME_SHORT.sub(lambda m: TIME_SHORT[m.group(0)], t)
+    t = _SHORT_FORM.sub(lambda m: SHORT_FORMS[m.group(0)], t)
     t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
     t = re.sub(r"\b(\d+)k\b", lambda m: str(int(m[1]) * 1000), t)  # "per 1k residents"
     t = re.sub(r"(\d)(km|kms|m|metres|meters|mi|miles|yards|yds)\b", r"\1 \2", t)
@@ -427,6 +431,8 @@ class Parser:
         blocked += [(r.start, r.end) for r in periods]
         thresholds = find_thresholds(text, blocked)
         blocked += [(t.start, t.end) for t in thresholds]
+        around_events = find_event_windows(text, blocked)  # "in the 3 hours before the oasis shows"
+        blocked += [(w.start, w.end) for w in around_events]
         hours = find_hours(text, blocked)
         blocked += [(h.start, h.end) for h in hours]
         lsoas = find_lsoas(text, self.vocab.lsoas, blocked)  # 'Westminster 018A': not the borough
@@ -477,6 +483,17 @@ class Parser:
             intent = replace(intent, lsoas=tuple(dict.fromkeys(m.name for m in lsoas)))
         if hours:
             intent = replace(intent, time_of_day=hour_range(*hours[0].hours))
+        if around_events:
+            w = around_events[0]
+            if len(around_events) > 1 or not _names_an_event_next(text, w, doc, parts):
+                return ParseResult(
+                    None,
+                    f"'{w.text}' needs one event right after it: ask, for example, 'crime within 1 km of "
+                    "Wembley Stadium in the 3 hours after the Oasis shows'.",
+                    notes,
+                    self.suggestions(),
+                )
+            intent = replace(intent, event_side=w.side, event_minutes=w.minutes)
         if here and intent.venues and near_me.says_where(text):
             here = None  # "near me, I'm at King's Cross": near the place named
         if here and not unknown:
@@ -709,11 +726,25 @@ class Parser:
             category = None
 
         # ---- measure ("% change", "percentage increase": a change, not a share)
+        covered_tokens = {i for p in parts for i in range(p.start, p.end)}
+        for t in doc:  # "is ASB down in Hackney", "are burglaries up this year"
+            if t.lower_ in ("up", "down") and t.i not in covered_tokens:
+                before = words[t.i - 1] if t.i > 0 else ""
+                after = words[t.i + 1] if t.i + 1 < len(words) else ""
+                if before not in NOT_CHANGE_BEFORE and after not in ("to", "until", "till", "by", "into"):
+                    labels.add("CHANGE")
         change_starts = {p.start for p in parts if p.label == "CHANGE"}
 
         def change_unit(p: Part) -> bool:
-            # "percentage change"; "by what percentage did robbery change", "changed in percent"
+            # "percentage change"; "by what percentage did robbery change", "changed in percent";
+            # "has it gone up or down? give me the percentage": a percentage of nothing, with a change
             if p.end in change_starts:
+                return True
+            if (
+                "CHANGE" in labels
+                and p.text in PERCENT_WORDS
+                and (p.end >= len(words) or words[p.end] != "of")
+            ):
                 return True
             i = p.start - 1
             while i >= 0 and words[i] in ("what", "how", "much", "many", "a", "the"):
@@ -724,13 +755,6 @@ class Parser:
             change_unit(p) for p in parts if p.label == "SHARE"
         ):
             labels.discard("SHARE")
-        covered_tokens = {i for p in parts for i in range(p.start, p.end)}
-        for t in doc:  # "is ASB down in Hackney", "are burglaries up this year"
-            if t.lower_ in ("up", "down") and t.i not in covered_tokens:
-                before = words[t.i - 1] if t.i > 0 else ""
-                after = words[t.i + 1] if t.i + 1 < len(words) else ""
-                if before not in NOT_CHANGE_BEFORE and after not in ("to", "until", "till", "by", "into"):
-                    labels.add("CHANGE")
         measure = "count"
         if "SHARE" in labels:
             measure = "share"
@@ -1090,6 +1114,14 @@ class Parser:
         ):
             order = "asc" if order == "desc" else "desc"  # "the largest fall": the most negative change
         having_op = having_value = None
+        # "how many boroughs had more than 1,500 burglaries", "the number of months above 200": the
+        # count asked for is of the groups themselves
+        group_starts = {p.start for p in grain_parts}
+        count_groups = bool(group_by) and any(
+            (p.label == "COUNT" and p.text.startswith("how many") and p.end in group_starts)
+            or (p.label == "GRAIN" and p.start >= 2 and words[p.start - 2 : p.start] == ["number", "of"])
+            for p in parts
+        )
         if reading.thresholds:
             t = reading.thresholds[0]
             if not group_by:
@@ -1097,10 +1129,10 @@ class Parser:
                     "A threshold such as 'more than 40' filters groups: ask, for example, 'boroughs with more than "
                     "40 robberies in 2025' or 'months when burglary in Barnet was below 200'."
                 )
-            if any(p.label == "COUNT" and p.text.startswith("how many") for p in parts):
+            if any(p.label == "COUNT" and p.text.startswith("how many") for p in parts) and not count_groups:
                 raise _Refusal(
-                    "I can list the groups above or below a threshold, but not count them yet: ask, for example, "
-                    "'which boroughs had more than 1,500 robberies'."
+                    "I can count the groups above or below a threshold when the question says which: ask, for "
+                    "example, 'how many boroughs had more than 1,500 robberies'."
                 )
             if t.percent and measure not in ("share", "change"):
                 raise _Refusal(
@@ -1112,6 +1144,7 @@ class Parser:
                 having_op, having_value = ("<" if t.op == ">" else "<="), -t.value
             if measure == "change" and having_value and (direction is not None):
                 direction = None if having_value > 0 and direction == "up" or having_value < 0 else direction
+        count_groups = count_groups and (having_op is not None or direction is not None)
         return Intent(
             measure="average_per_" + avg_unit if (measure == "average_per_month" and avg_unit) else measure,
             crime_types=tuple(crime),
@@ -1138,6 +1171,7 @@ class Parser:
             having_op=having_op,
             having_value=having_value,
             direction=direction,
+            count_groups=count_groups,
             compare=compare or len(boroughs) > 1 or len(venues) > 1 or len(bcus) > 1,
             chart=chart,
         )
@@ -1276,6 +1310,16 @@ UNFIXED_TIMES_OF_DAY = frozenset({"rush hour", "lunchtime"})
 
 class _Refusal(Exception):
     pass
+
+
+def _names_an_event_next(text: str, window, doc, parts: list[Part]) -> bool:
+    """Whether an event (or a kind of event) is named right after 'the 3 hours before'."""
+    for p in parts:
+        if p.label in ("EVENT", "EVENTCAT"):
+            between = text[window.end : doc[p.start].idx].split()
+            if all(w in ("the", "each", "every", "all", "of", "last", "recent") for w in between):
+                return True
+    return False
 
 
 @dataclass(frozen=True)

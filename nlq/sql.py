@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlglot import exp
 
@@ -281,17 +281,39 @@ def _event_condition(i: Intent, facts: Facts | None = None) -> exp.Expression:
         conds.append(e("venue").eq(lit(i.event_venue)))
     if i.event_year:
         conds.append(exp.Year(this=e("starts_at")).eq(lit(i.event_year)))
-    conds.append(c("occurred_at").between(e("starts_at"), e("ends_at")))
+    conds.append(_around_event(i, e("starts_at"), e("ends_at")))
     sub = exp.select(exp.Literal.number(1)).from_(exp.to_table("events").as_("e")).where(exp.and_(*conds))
     exists = exp.Exists(this=sub)
     span = facts.event_span(i) if facts is not None else None
     if span is None:
         return exists
     # the matched events' overall span as a plain range first: row groups outside it are skipped
+    pad = dt.timedelta(minutes=i.event_minutes or 0)
     first, last = (
-        exp.cast(exp.Literal.string(t.isoformat(sep=" ")), exp.DataType.Type.TIMESTAMP) for t in span
+        exp.cast(exp.Literal.string(t.isoformat(sep=" ")), exp.DataType.Type.TIMESTAMP)
+        for t in (span[0] - pad, span[1] + pad)
     )
     return exp.and_(c("occurred_at").between(first, last), exists)
+
+
+def _around_event(i: Intent, starts: exp.Expression, ends: exp.Expression) -> exp.Expression:
+    """The record's time against one event: during it, or in the time just before, after or
+    either side of it (nlq.event_window)."""
+    t = c("occurred_at")
+    if i.event_side is None:
+        return t.between(starts, ends)
+    pad = exp.Interval(this=exp.Literal.string(str(i.event_minutes)), unit=exp.var("MINUTE"))
+    if i.event_side == "before":  # up to, not including, the start
+        return exp.and_(
+            exp.GTE(this=t, expression=exp.Sub(this=starts, expression=pad)),
+            exp.LT(this=t, expression=starts),
+        )
+    if i.event_side == "after":  # from just after the end
+        return exp.and_(
+            exp.GT(this=t, expression=ends),
+            exp.LTE(this=t, expression=exp.Add(this=ends, expression=pad.copy())),
+        )
+    return t.between(exp.Sub(this=starts, expression=pad), exp.Add(this=ends, expression=pad.copy()))
 
 
 def _distance() -> exp.Expression:
@@ -498,6 +520,9 @@ def _share_part(i: Intent, facts: Facts | None = None) -> exp.Expression:
 
 def build(i: Intent, facts: Facts | None = None) -> exp.Select:
     """The sqlglot tree for an intent."""
+    if i.count_groups:  # how many groups pass the threshold: count the rows of the grouped answer
+        kept = build(replace(i, count_groups=False, chart=None), facts).subquery("kept")
+        return exp.select(exp.alias_(exp.Count(this=exp.Star()), "_".join(i.group_by) + "_count")).from_(kept)
     if i.measure == "count" and i.baseline is not None and i.time is not None:
         return _two_periods(i, facts)
     if previous_window(i) is not None:
@@ -836,7 +861,7 @@ def records_in_answer(i: Intent) -> bool:
     comes after the window; `portable` turns it back into HAVING for engines without QUALIFY, and
     drops the total). Not by venue (a record near two venues is in two groups); a single count or
     every group of counts already add up to the records."""
-    if "venue" in i.group_by or (i.chart == "map" and not i.group_by):
+    if "venue" in i.group_by or (i.chart == "map" and not i.group_by) or i.count_groups:
         return False
     if i.having_op is not None or i.direction is not None:
         if i.measure == "count":

@@ -703,7 +703,9 @@ def find_related_periods(text: str) -> list[RelatedPeriod]:
             bare_last_year = re.fullmatch(r"(?:(?:of|in)\s+)?last\s+year", phrase)
             # a comparison word or another period must come first: "vs last year" alone is a plain period
             head = text[: m.start()]
-            compared = re.search(r"\b(vs|versus|v|against|compared|than|with|to|and)\s*$", head)
+            compared = re.search(
+                r"\b(vs|versus|v|against|compared|than|with|to|and|on)\s*$", head
+            )  # "up 5% on"
             if bare_last_year or not compared or not find_times(head):
                 continue
             if any(m.start() < r.end and r.start < m.end() for r in out):

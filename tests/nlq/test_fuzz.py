@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from nlq import near_me
 from nlq.guard import check_sql
-from nlq.parse import ABBREVIATIONS, TIME_SHORT
+from nlq.parse import ABBREVIATIONS, SHORT_FORMS
 
 FUZZ = settings(
     deadline=None,
@@ -218,7 +218,7 @@ def test_no_answer_ignores_a_word_it_did_not_understand(engine, data):
     vocabulary word (and the correction is shown) or there is no SQL and the word is reported."""
     base = data.draw(st.sampled_from(ANSWERABLE)).split()
     word = data.draw(GIBBERISH)
-    assume(word not in TIME_SHORT and word not in ABBREVIATIONS and word not in engine.parser.known)
+    assume(word not in SHORT_FORMS and word not in ABBREVIATIONS and word not in engine.parser.known)
     at = data.draw(st.integers(0, len(base)))
     question = " ".join(base[:at] + [word] + base[at:])
     parsed = engine.parser.parse(question)

@@ -1,7 +1,7 @@
 """Many writer processes on one state-store file: the harness behind
 ``test_store_write_waits.py`` and ``benchmarks/bench_store_writes.py``.
 
-Each writer is its own process (spawned, as separate app servers would be) with its own
+Each writer is its own process (from a fork server, as separate app servers would be) with its own
 ``Store`` on the same file. After a common start signal, each does ``ops`` mixed writes
 through the public API: a board save with optimistic versioning (on ``Conflict`` it
 re-applies onto the saved version, as the UI would), an audit row, and a dashboard pin;
@@ -89,7 +89,11 @@ def run(path: Path, writers: int, ops: int) -> Result:
         passwords.SCRYPT_N = cost
     board_ids = [store.create_board(me, f"board {i}").id for i in range(writers + 1)]
     dashboard_id = store.create_dashboard(me, "pins").id
-    ctx = multiprocessing.get_context("spawn")
+    # A fork server: one clean process that imports the store once and forks each writer from it,
+    # so starting twenty writers costs one import, not twenty (each a separate process, as separate
+    # app servers would be, with nothing inherited from the test process).
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["app.store", "tests.store.writers"])
     start, out = ctx.Barrier(writers + 1), ctx.Queue()
     procs = [
         ctx.Process(target=_worker, args=(str(path), i, ops, board_ids, dashboard_id, start, out))
