@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import functools
 import threading
 import time
 from collections import OrderedDict
@@ -213,9 +214,9 @@ class Engine:
                 return reply
             reply.sql = sql or self.sql_for(intent)
             result = self._run_sql(reply.sql)
-            frame = reply.frame = result.frame
             # the previous period and the records looked at may come in the answer's own statement
-            previous, records = _take(frame, PREVIOUS_COLUMN), _take(frame, RECORDS_COLUMN)
+            frame, (previous, records) = _take(result.frame, (PREVIOUS_COLUMN, RECORDS_COLUMN))
+            reply.frame = frame
             if result.truncated:
                 reply.notes.append(f"Showing the first {len(frame):,} rows only.")
             if records is not None and not pd.isna(records):
@@ -289,19 +290,33 @@ class Engine:
             ctx["change_pct"] = 100.0 * (float(current) - float(prev)) / float(prev)
         return ctx
 
+    @functools.cached_property
+    def _known(self) -> dict[str, frozenset[str]]:
+        """The warehouse's values of each kind, as sets (built once: thousands of streets and LSOAs)."""
+        v = self.vocabulary
+        return {
+            "crime type": frozenset(v.crime_types),
+            "borough": frozenset(v.boroughs),
+            "BCU": frozenset(v.bcus),
+            "venue": frozenset(v.venues),
+            "outcome": frozenset(v.outcomes),
+            "street": frozenset(v.streets.values()),
+            "LSOA": frozenset(v.lsoas.values()),
+        }
+
     def _unknown_values(self, intent: Intent) -> str | None:
         v = self.vocabulary
         checks = [
-            (intent.crime_types + intent.excluded_types, set(v.crime_types), "crime type"),
-            (intent.boroughs, set(v.boroughs), "borough"),
-            (intent.bcus, set(v.bcus), "BCU"),
-            (intent.venues, set(v.venues), "venue"),
-            (intent.outcomes, set(v.outcomes), "outcome"),
-            (intent.streets, set(v.streets.values()), "street"),
-            (intent.lsoas, set(v.lsoas.values()), "LSOA"),
+            (intent.crime_types + intent.excluded_types, "crime type"),
+            (intent.boroughs, "borough"),
+            (intent.bcus, "BCU"),
+            (intent.venues, "venue"),
+            (intent.outcomes, "outcome"),
+            (intent.streets, "street"),
+            (intent.lsoas, "LSOA"),
         ]
-        for values, known, what in checks:
-            bad = [x for x in values if x not in known]
+        for values, what in checks:
+            bad = [x for x in values if x not in self._known[what]]
             if bad:
                 return f"Unknown {what}: {bad[0]!r}."
         if intent.event and not v.events_matching(intent.event):
@@ -327,12 +342,13 @@ def _keep(cache: OrderedDict, key, value) -> None:
         cache.popitem(last=False)
 
 
-def _take(frame: pd.DataFrame, column: str):
-    """Remove *column* from *frame* if it is there; its first value, or None."""
-    if column not in frame.columns:
-        return None
-    values = frame.pop(column)
-    return values.iloc[0] if len(values) else None
+def _take(frame: pd.DataFrame, columns: tuple[str, ...]) -> tuple[pd.DataFrame, list]:
+    """*frame* without *columns*, and the first value of each (None when absent or no rows)."""
+    at = {name: i for i, name in enumerate(frame.columns)}
+    firsts = [frame.iat[0, at[c]] if c in at and len(frame) else None for c in columns]
+    if not any(c in at for c in columns):
+        return frame, firsts
+    return frame.iloc[:, [i for name, i in at.items() if name not in columns]], firsts
 
 
 def _copy_result(r: ParseResult) -> ParseResult:

@@ -518,26 +518,26 @@ def _share_part(i: Intent, facts: Facts | None = None) -> exp.Expression:
     return exp.and_(*part)
 
 
-def build(i: Intent, facts: Facts | None = None) -> exp.Select:
-    """The sqlglot tree for an intent."""
+def build(i: Intent, facts: Facts | None = None, records: bool = True) -> exp.Select:
+    """The sqlglot tree for an intent (*records*: with the records looked at, where they fit)."""
     if i.count_groups:  # how many groups pass the threshold: count the rows of the grouped answer
-        kept = build(replace(i, count_groups=False, chart=None), facts).subquery("kept")
+        kept = build(replace(i, count_groups=False, chart=None), facts, records=False).subquery("kept")
         return exp.select(exp.alias_(exp.Count(this=exp.Star()), "_".join(i.group_by) + "_count")).from_(kept)
     if i.measure == "count" and i.baseline is not None and i.time is not None:
         return _two_periods(i, facts)
-    if previous_window(i) is not None:
+    if previous_window(i) is not None and i.measure in ("count", "share"):
         return _count_with_previous(i, facts) if i.measure == "count" else _share_with_previous(i, facts)
     if i.chart == "map" and i.measure == "count" and not i.group_by and not i.top_n:
         return _points(i, facts)
     if i.measure == "change":
-        return _change(i, facts)
+        return _change(i, facts, records)
     if i.measure.startswith("average_per_"):
-        return _average(i, facts)
+        return _average(i, facts, records)
     conds = [cond for _, cond in conditions(i, _whole_skip(i), facts)]
     if "bcu" in i.group_by and not i.top_n:  # a ranking already drops NULL groups
         conds.append(exp.Not(this=exp.Is(this=exp.column("bcu", table="b"), expression=exp.Null())))
     value, name = _value(i, facts)
-    records = [exp.alias_(_records(_count()), RECORDS_COLUMN)] if records_in_answer(i) else []
+    records = [exp.alias_(_records(_count()), RECORDS_COLUMN)] if records and records_in_answer(i) else []
     q = _base(i, [*_grain_selects(i), exp.alias_(value, name), *records])
     groups = _grain_groups(i)
     if i.measure == "rate_per_1000" and "borough" in i.group_by:
@@ -813,7 +813,7 @@ def _cells() -> exp.Select:
     )
 
 
-def _change(i: Intent, facts: Facts | None = None) -> exp.Select:
+def _change(i: Intent, facts: Facts | None = None, records: bool = True) -> exp.Select:
     conds = [cond for _, cond in conditions(i, frozenset({"time"}), facts)]
     cur = exp.Filter(this=_count(), expression=exp.Where(this=period_condition(i, i.time, facts)))
     prev = exp.Filter(this=_count(), expression=exp.Where(this=period_condition(i, i.baseline, facts)))
@@ -830,7 +830,7 @@ def _change(i: Intent, facts: Facts | None = None) -> exp.Select:
         exp.alias_(prev, "previous"),
         exp.alias_(pct, "pct_change"),
     ]
-    records = records_in_answer(i)
+    records = records and records_in_answer(i)
     if records:  # records of either period
         either = exp.or_(period_condition(i, i.time, facts), period_condition(i, i.baseline, facts))
         sel.append(
@@ -863,6 +863,8 @@ def records_in_answer(i: Intent) -> bool:
     every group of counts already add up to the records."""
     if "venue" in i.group_by or (i.chart == "map" and not i.group_by) or i.count_groups:
         return False
+    if i.measure.startswith("average_per_"):
+        return True
     if i.having_op is not None or i.direction is not None:
         if i.measure == "count":
             return bool(i.group_by) and i.baseline is None
@@ -883,7 +885,8 @@ def previous_window(i: Intent) -> TimeWindow | None:
     if i.group_by or i.chart == "map" or i.top_n or i.baseline or i.time is None or i.having_op is not None:
         return None
     share = i.measure == "share" and i.share_part and "time" not in i.share_part
-    return i.time.previous() if i.measure == "count" or share else None
+    average = i.measure.startswith("average_per_")
+    return i.time.previous() if i.measure == "count" or share or average else None
 
 
 def _count_with_previous(i: Intent, facts: Facts | None = None) -> exp.Select:
@@ -939,30 +942,52 @@ def _two_periods(i: Intent, facts: Facts | None = None) -> exp.Select:
     return q.order_by(exp.Ordered(this=first), *[exp.Ordered(this=g) for g in _grain_groups(i)])
 
 
-def _average(i: Intent, facts: Facts | None = None) -> exp.Select:
+def _average(i: Intent, facts: Facts | None = None, records: bool = True) -> exp.Select:
     """Mean count per month/week/day/year over the window: the count divided by the number of such
-    periods the data holds in the window, so a period with no matching records counts as 0."""
+    periods the data holds in the window, so a period with no matching records counts as 0. With
+    the records looked at and, for a single average, the previous period's average beside it."""
     unit = i.measure.removeprefix("average_per_")
-    conds = [cond for _, cond in conditions(i, facts=facts)]
+    before = previous_window(i)
+    conds = [cond for _, cond in conditions(i, frozenset({"time"}) if before else frozenset(), facts)]
     if unit in ("week", "day") and not needs_occurred_at(i):
         conds.append(exp.Not(this=exp.Is(this=c("occurred_at"), expression=exp.Null())))
-    periods = exp.select(exp.Count(this=exp.Distinct(expressions=[grain_expr(unit)]))).from_(
-        exp.to_table("crimes").as_("c")
-    )
-    period_conds = [period_condition(i, i.time, facts)] if i.time else []
-    if unit in ("week", "day"):
-        period_conds.append(exp.Not(this=exp.Is(this=c("occurred_at"), expression=exp.Null())))
-    periods = _where(periods, period_conds)
-    avg = exp.Div(
-        this=exp.Mul(this=_count(), expression=exp.Literal.number("1.0")),
-        expression=exp.Subquery(this=periods),
-    )
-    q = _where(_base(i, [*_grain_selects(i), exp.alias_(avg, "average")]), conds)
+
+    def periods(window: TimeWindow | None) -> exp.Expression:
+        counted = exp.select(exp.Count(this=exp.Distinct(expressions=[grain_expr(unit)]))).from_(
+            exp.to_table("crimes").as_("c")
+        )
+        period_conds = [period_condition(i, window, facts)] if window else []
+        if unit in ("week", "day"):
+            period_conds.append(exp.Not(this=exp.Is(this=c("occurred_at"), expression=exp.Null())))
+        return exp.Subquery(this=_where(counted, period_conds))
+
+    def mean(count: exp.Expression, window: TimeWindow | None) -> exp.Expression:
+        # NULLIF: a previous period before the data holds no periods: no average, not a division error
+        whole = exp.Nullif(this=periods(window), expression=exp.Literal.number(0))
+        return exp.Div(this=exp.Mul(this=count, expression=exp.Literal.number("1.0")), expression=whole)
+
+    if before is not None:  # one row: this period's average, the previous one's and the records
+        now, then = period_condition(i, i.time, facts), period_condition(i, before, facts)
+        conds.append(exp.paren(exp.or_(now.copy(), then.copy())))
+        in_now = exp.Filter(this=_count(), expression=exp.Where(this=now))
+        sel = [
+            exp.alias_(mean(in_now, i.time), "average"),
+            exp.alias_(
+                mean(exp.Filter(this=_count(), expression=exp.Where(this=then)), before), PREVIOUS_COLUMN
+            ),
+        ]
+        if records:
+            sel.append(exp.alias_(in_now.copy(), RECORDS_COLUMN))
+        return _where(_base(i, sel), conds)
+    avg = mean(_count(), i.time)
+    records = records and records_in_answer(i)
+    extra = [exp.alias_(_records(_count()), RECORDS_COLUMN)] if records else []
+    q = _where(_base(i, [*_grain_selects(i), exp.alias_(avg, "average"), *extra]), conds)
     groups = _grain_groups(i)
     q = q.group_by(*groups) if groups else q
     if i.top_n and groups:
         q = _rank(i, q, avg)
-    q = _having(i, q, avg)
+    q = _having(i, q, avg, qualify=records)
     return _display_order(i, q, exp.column("average")) if not i.top_n else q
 
 
