@@ -14,6 +14,9 @@ only SELECT queries are allowed, not DROP
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
@@ -181,16 +184,33 @@ def check_tree(
     """
     if row_cap < 1:
         raise GuardError("the row cap must be at least 1")
+    if sql is not None and (checked := _VERDICTS.get((sql, row_cap, dialect))) is not None:
+        return checked  # this very statement passed before (the caller vouches that *sql* is *root*)
     _check(root)
     if sql is not None:
         limit = root.args.get("limit")
         if limit is None:
-            return f"{sql} LIMIT {int(row_cap)}"
+            return _remember((sql, row_cap, dialect), f"{sql} LIMIT {int(row_cap)}")
         if _whole_rows(limit) is not None and _whole_rows(limit) <= row_cap:
-            return sql  # a ranking's own LIMIT is within the cap
+            return _remember((sql, row_cap, dialect), sql)  # a ranking's own LIMIT is within the cap
     root = root.copy()
     _cap_rows(root, row_cap)
     return root.sql(dialect=dialect, comments=False)
+
+
+# Statements that passed check_tree, as they run: asking the same question again (a dashboard tile,
+# a repeated question) does not walk its tree again. Only refusals raise, so only passes are kept.
+_VERDICTS: OrderedDict[tuple[str, int, str], str] = OrderedDict()
+VERDICTS_KEPT = 1024
+_verdicts_lock = threading.Lock()
+
+
+def _remember(key: tuple[str, int, str], checked: str) -> str:
+    with _verdicts_lock:
+        _VERDICTS[key] = checked
+        while len(_VERDICTS) > VERDICTS_KEPT:
+            _VERDICTS.popitem(last=False)
+    return checked
 
 
 def _check(root: exp.Expression) -> None:

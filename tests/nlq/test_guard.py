@@ -219,3 +219,23 @@ def test_a_built_tree_with_a_file_read_is_refused():
     tree = sqlglot.parse_one("SELECT * FROM read_csv('/etc/passwd')")
     with pytest.raises(GuardError, match="table functions"):
         check_tree(tree, sql=tree.sql())
+
+
+def test_check_tree_keeps_passes_and_refuses_every_time():
+    import sqlglot
+
+    from nlq import guard
+
+    ok = sqlglot.parse_one("SELECT venue FROM venues")
+    first = guard.check_tree(ok, row_cap=7, sql="SELECT venue FROM venues")
+    assert ("SELECT venue FROM venues", 7, "duckdb") in guard._VERDICTS
+    assert (
+        guard.check_tree(ok, row_cap=7, sql="SELECT venue FROM venues")
+        == first
+        == "SELECT venue FROM venues LIMIT 7"
+    )
+    bad_sql = "SELECT * FROM read_csv('/etc/passwd')"
+    for _ in range(2):  # a refusal is never remembered as a pass
+        with pytest.raises(guard.GuardError):
+            guard.check_tree(sqlglot.parse_one(bad_sql), row_cap=7, sql=bad_sql)
+    assert not any(key[0] == bad_sql for key in guard._VERDICTS)
