@@ -171,3 +171,18 @@ def test_a_map_answer_states_what_it_shows_with_a_legend(ask_page):
     assert any("Crimes per cell" in m.value for m in at.markdown)
     footer = next(c.value for c in at.caption if c.value.startswith("Looked at"))
     assert " ms" in footer or " s ·" in footer
+
+
+def test_how_many_groups_is_one_number_with_its_reading(ask_page):
+    at = _ask(ask_page.run(), "how many boroughs had more than 10 robberies in 2025")
+    assert at.metric and not at.get("plotly_chart")
+    assert any("number of boroughs" in b.label for b in at.button if b.key and b.key.startswith("ask-chip"))
+
+
+def test_time_after_an_event_is_a_chip_and_a_number(ask_page):
+    at = _ask(
+        ask_page.run(), "crime within 5 km of Wembley Stadium in the 3 hours after the football matches"
+    )
+    assert at.metric
+    chips = [b.label for b in at.button if b.key and b.key.startswith("ask-chip")]
+    assert any("3 hours after football events" in label for label in chips), chips
