@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import re
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -70,6 +71,7 @@ class _Engines:
     def __init__(self):
         self._lock = threading.Lock()
         self._open: dict[str, tuple[str, object]] = {}
+        self._opening: tuple[str, str] | None = None  # (path, stamp) being opened, under the lock
 
     def get(self, path: Path):
         key, stamp = str(path), warehouse_stamp(path)
@@ -77,18 +79,28 @@ class _Engines:
             current = self._drop_stale(key, stamp)
             if current is not None:
                 return current
-            from nlq.logged import LoggedEngine
-
             started = time.perf_counter()
-            engine = LoggedEngine.open(key)
+            self._opening = (key, stamp)
+            try:
+                from nlq.logged import LoggedEngine  # spaCy and the rest: the first time, a second or so
+
+                engine = LoggedEngine.open(key)
+            finally:
+                self._opening = None
             log.info("opened the warehouse %s in %.0f ms", key, (time.perf_counter() - started) * 1000)
             self._open[key] = (stamp, engine)
             return engine
 
     def drop_stale(self, path: Path) -> None:
-        """Close the engine of a replaced file, so that other connections see the new one."""
+        """Close the engine of a replaced file, so that other connections see the new one.
+
+        Not while the current file is being opened: the opener has already closed any stale engine,
+        and waiting would hold up the sign-in and the page (reading the build facts) for seconds."""
+        key, stamp = str(path), warehouse_stamp(path)
+        if self._opening == (key, stamp):
+            return
         with self._lock:
-            self._drop_stale(str(path), warehouse_stamp(path))
+            self._drop_stale(key, stamp)
 
     def _drop_stale(self, key: str, stamp: str):
         """The open engine if it is current; else close it (if any) and return None."""
@@ -137,6 +149,8 @@ def rebuild_notice(state) -> str | None:
 
 
 _warming: set[tuple[str, str]] = set()
+WARM_UP_DELAY_S = 1.0
+WARM_UP_SWITCH_INTERVAL_S = 0.0005
 
 
 def warm_up() -> None:
@@ -155,10 +169,21 @@ def warm_up() -> None:
 
 
 def _quiet_open(path: str, _stamp: str) -> None:
+    # The engine is pure-Python work (importing spaCy, building the pipeline): started at once, it
+    # takes the CPU and the GIL while the browser draws the sign-in form and the server sends it,
+    # and the form comes 1.5-2 s later. So it waits for the form to be drawn (nobody signs in
+    # within a second of seeing it), and while it runs the GIL is handed over every 0.5 ms instead
+    # of 5 ms, so the server thread answers the browser promptly. (bench_startup.py: form 5.8 s ->
+    # 3.6 s after `streamlit run`, a bare Streamlit text box 3.7 s; first answer unchanged.)
+    time.sleep(WARM_UP_DELAY_S)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(min(interval, WARM_UP_SWITCH_INTERVAL_S))
     try:
         _ENGINES.get(Path(path))
     except Exception:  # the page opens it again and shows the problem there
         log.warning("warming up the engine for %s failed", path, exc_info=True)
+    finally:
+        sys.setswitchinterval(interval)
 
 
 @st.cache_resource(show_spinner=False)

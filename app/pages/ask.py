@@ -351,16 +351,26 @@ def _answer(reply, engine) -> None:
     st.caption(":material/link: Share this answer: copy the page address, it reproduces this answer.")
 
 
+def _title() -> None:
+    """The big title, only on the empty state: on a phone the answer comes first."""
+    st.title("Ask about crime in London")
+    st.caption(
+        "Type a question in plain English. You'll see how it was understood, the answer and the SQL behind it."
+    )
+
+
 def main() -> None:
+    fresh = S.get("ask_reply") is None and not st.query_params.to_dict()
+    if fresh:  # the box first: just after start-up the engine may still be opening, and one can type
+        _title()
+        _question_box()
     engine = services.get_engine()
-    _open_share_link()
+    if not fresh:
+        _open_share_link()
+        if S.get("ask_reply") is None:
+            _title()
+        _question_box()
     reply = S.get("ask_reply")
-    if reply is None:  # the big title only on the empty state: on a phone the answer comes first
-        st.title("Ask about crime in London")
-        st.caption(
-            "Type a question in plain English. You'll see how it was understood, the answer and the SQL behind it."
-        )
-    _question_box()
     _message()
     _locating()
     _recent()

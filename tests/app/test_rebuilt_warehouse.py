@@ -59,3 +59,35 @@ def test_the_app_says_data_updated_after_a_rebuild(live, tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     assert [t.value for t in at.toast if t.value.startswith("Data updated to January 2024")]
+
+
+def test_build_facts_do_not_wait_for_the_engine_being_opened(live, monkeypatch):
+    """Signing in reads the build facts while the warm-up thread opens the engine (seconds at
+    start-up): the facts must not queue behind that open."""
+    import threading
+    import time
+
+    from nlq.logged import LoggedEngine
+
+    services._ENGINES.drop_stale(live)
+    services._ENGINES._open.clear()
+    opening, release = threading.Event(), threading.Event()
+    real_open = LoggedEngine.open
+
+    def slow_open(path):
+        opening.set()
+        release.wait(10)
+        return real_open(path)
+
+    monkeypatch.setattr(LoggedEngine, "open", staticmethod(slow_open))
+    opener = threading.Thread(target=services.get_engine)
+    opener.start()
+    try:
+        assert opening.wait(10)
+        started = time.perf_counter()
+        assert services.get_facts().synthetic
+        assert time.perf_counter() - started < 2
+    finally:
+        release.set()
+        opener.join(20)
+    assert services.get_engine() is not None
