@@ -25,6 +25,7 @@ reads the vocabulary; ``close()``. SQL is built once as a sqlglot tree and writt
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import uuid
@@ -110,7 +111,11 @@ class SparkBackend:
         manifest = _manifest(parquet_dir)
         root = spark_session(master)
         # the engine reports failures itself, in plain words; Spark's own log would repeat each one
-        root.sparkContext.setLogLevel(os.environ.get("UB_SPARK_LOG_LEVEL", "OFF"))
+        level = os.environ.get("UB_SPARK_LOG_LEVEL", "OFF")
+        root.sparkContext.setLogLevel(level)
+        if level.upper() == "OFF":  # PySpark's own Python loggers print a Java stack trace per failure
+            for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+                logging.getLogger(name).setLevel(logging.CRITICAL + 1)
         session = root.newSession()  # temp views of its own
         for table, info in manifest["tables"].items():
             frame = session.read.parquet(str(parquet_dir / table))

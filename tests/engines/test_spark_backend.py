@@ -67,3 +67,12 @@ def test_engine_on_spark_answers_with_spark_sql(engines):
     assert reply.error is None, reply.error
     assert "DAYOFWEEK_ISO" in reply.sql and "ISODOW(" not in reply.sql
     assert list(reply.frame["day_of_week"])[:2] == ["Monday", "Tuesday"]
+
+
+def test_a_failed_statement_is_one_plain_message_not_a_java_stack_trace(engines, capfd):
+    _, spark = engines
+    capfd.readouterr()
+    reply = spark.ask("map of robberies in Westminster last month")  # DuckDB's QUANTILE_CONT: not on Spark
+    out, err = capfd.readouterr()
+    assert reply.error and reply.sql
+    assert "at org.apache.spark" not in out + err and "Traceback" not in out + err
