@@ -1295,9 +1295,12 @@ class Parser:
                 return tuple(dict.fromkeys(keys[p.label] for p in after))
         before = [p for p in parts if p.end <= share.start and p.label in keys]
         if before and share.start > 0 and words[share.start - 1] in ("a", "as", "the", "'s", "s"):
-            if group_by and "of" not in words[share.end : share.end + 1]:
-                # "outcomes of vehicle crime in Redbridge as percentages": each group's share of
-                # what the question filters, not the filters' share of everything
+            following = [w for w in words[share.end : share.end + 3] if w != "the"]
+            of_the_total = following[:1] == ["of"] and following[1:2] in (["total"], ["whole"], ["overall"])
+            if group_by and ("of" not in words[share.end : share.end + 1] or of_the_total):
+                # "outcomes of vehicle crime in Redbridge as percentages", "robbery by hour as a
+                # percentage of the total": each group's share of what the question filters, not
+                # the filters' share of everything
                 return ()
             return tuple(dict.fromkeys(keys[p.label] for p in before))
         return ()

@@ -312,7 +312,21 @@ KEYWORDS: dict[str, dict[str, tuple[str, ...]]] = {
         d: (d.lower(), d.lower() + "s")
         for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
     },
-    "TOTAL": {"total": ("total", "in total", "altogether", "combined", "overall", "all together", "sum")},
+    "TOTAL": {
+        "total": (
+            "total",
+            "in total",
+            "altogether",
+            "combined",
+            "overall",
+            "all together",
+            "sum",
+            "together",
+            "taken together",
+            "between them",
+            "as a whole",
+        )
+    },
     "COUNT": {
         "count": (
             "how many",

@@ -152,3 +152,18 @@ def test_a_percentage_of_something_is_still_a_share(engine):
     assert (
         engine.parse("what percentage of crime in Croydon was violence last year").intent.measure == "share"
     )
+
+
+# ---- taught by the fourteenth set ------------------------------------------------------------------
+
+
+def test_groups_as_a_percentage_of_the_total_are_shares_of_what_is_filtered(engine):
+    intent = engine.parse("Southwark robbery by hour in 2025 as a percentage of the total").intent
+    assert intent.measure == "share" and intent.share_part == () and intent.group_by == ("hour",)
+    assert intent.crime_types == ("Robbery",) and intent.boroughs == ("Southwark",)
+
+
+@pytest.mark.parametrize("word", ["together", "combined", "between them", "taken together"])
+def test_two_boroughs_together_are_one_figure(engine, word):
+    intent = engine.parse(f"burglary rate per 1,000 residents for Camden and Islington {word} in 2025").intent
+    assert intent.group_by == () and intent.boroughs == ("Camden", "Islington")
