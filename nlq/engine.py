@@ -208,7 +208,7 @@ class Engine:
         )
         try:
             intent.check()
-            problem = self._unknown_values(intent)
+            problem = self._unknown_values(intent) or self._outside_the_data(intent)
             if problem:
                 reply.error = problem
                 return reply
@@ -289,6 +289,28 @@ class Engine:
         if prev and current is not None and not pd.isna(current):
             ctx["change_pct"] = 100.0 * (float(current) - float(prev)) / float(prev)
         return ctx
+
+    def _outside_the_data(self, intent: Intent) -> str | None:
+        """A period the data does not cover has no records to count: 0 there would be a wrong
+        number. So is a comparison with an earlier period the data covers only in part."""
+        first, last = self.vocabulary.first_month, self.vocabulary.anchor_month
+        span = f"{first:%B %Y} to {last:%B %Y}"
+        for window, compared in ((intent.time, False), (intent.baseline, True)):
+            if window is None or intent.insight:
+                continue
+            shown = window.resolved(last)
+            if shown.kind not in ("months", "days") or shown.start is None:
+                continue
+            start = shown.start.replace(day=1)
+            end = (shown.end or last).replace(day=1)
+            if end < first or start > last:
+                return f"The data covers {span}: there are no records for {shown.label()}."
+            if compared and start < first:
+                return (
+                    f"The data covers {span}, so {shown.label()} is not all there to compare with: "
+                    "ask about a later period."
+                )
+        return None
 
     @functools.cached_property
     def _known(self) -> dict[str, frozenset[str]]:

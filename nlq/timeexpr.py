@@ -128,7 +128,9 @@ class TimeWindow:
                 f"{span} ending {self.offset} {'month' if self.offset == 1 else 'months'} before the latest"
             )
         if self.kind == "rel_year":
-            name = {0: "this year", -1: "last year"}.get(self.offset, f"year {self.offset:+d}")
+            name = {0: "this year", -1: "last year", -2: "the year before last"}.get(
+                self.offset, f"{-self.offset} years before this year"
+            )
             return name if self.n == 1 else f"since {name}"
         if self.kind == "rel_days":
             base = "latest day" if self.n == 1 else f"last {self.n} days"

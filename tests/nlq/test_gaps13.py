@@ -167,3 +167,28 @@ def test_groups_as_a_percentage_of_the_total_are_shares_of_what_is_filtered(engi
 def test_two_boroughs_together_are_one_figure(engine, word):
     intent = engine.parse(f"burglary rate per 1,000 residents for Camden and Islington {word} in 2025").intent
     assert intent.group_by == () and intent.boroughs == ("Camden", "Islington")
+
+
+# ---- periods the data does not cover ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "burglary in Camden in 2019",  # no records then: 0 would be a wrong number
+        "which crime types went up in Hackney last year",  # against 2023, before the data starts
+        "change in burglary in Camden last year",
+    ],
+)
+def test_a_period_the_data_does_not_cover_is_said_not_counted(engine, question):
+    reply = engine.ask(question)
+    assert reply.error and "The data covers January 2024 to December 2025" in reply.error
+    assert reply.frame is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["burglary in Camden since 2019", "burglary in Camden this year vs last year", "robbery in 2024"],
+)
+def test_periods_the_data_covers_are_answered(engine, question):
+    assert engine.ask(question).error is None
