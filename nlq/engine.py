@@ -304,7 +304,12 @@ class Engine:
             start = shown.start.replace(day=1)
             end = (shown.end or last).replace(day=1)
             if end < first or start > last:
-                return f"The data covers {span}: there are no records for {shown.label()}."
+                later = (
+                    " to compare with: ask about a later period, such as this year against last year"
+                    if compared
+                    else ""
+                )
+                return f"The data covers {span}: there are no records for {shown.label()}{later}."
             if compared and start < first:
                 return (
                     f"The data covers {span}, so {shown.label()} is not all there to compare with: "
