@@ -920,8 +920,16 @@ class Parser:
             # "is ASB down compared with last year": the named period is the baseline
             i = next((t.i for t in doc if t.idx == times[0].start), None)
             before = words[i - 1] if i else ""
-            if before in ("than", "against", "vs", "versus") or (
-                before in ("with", "to") and i >= 2 and words[i - 2] in ("compared", "comparison", "relative")
+            moved = UP_WORDS | DOWN_WORDS | {"change", "changed", "changes"}
+            if (
+                before in ("than", "against", "vs", "versus")
+                or (
+                    before in ("with", "to")
+                    and i >= 2
+                    and words[i - 2] in ("compared", "comparison", "relative")
+                )
+                # "is burglary up or down on last year", "robbery up 5% on last year"
+                or (before == "on" and i >= 2 and any(w in moved for w in words[max(0, i - 5) : i - 1]))
             ):
                 current = _following(time_window)
                 if current is not None:

@@ -822,7 +822,8 @@ def _change(i: Intent, facts: Facts | None = None, records: bool = True) -> exp.
             this=exp.Literal.number("100.0"),
             expression=exp.paren(exp.Sub(this=cur.copy(), expression=prev.copy())),
         ),
-        expression=prev.copy(),
+        # no percent change from nothing: NULL on every engine (DuckDB would say inf, Spark NULL)
+        expression=exp.Nullif(this=prev.copy(), expression=exp.Literal.number(0)),
     )
     sel = [
         *_grain_selects(i),

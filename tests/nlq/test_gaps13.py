@@ -192,3 +192,18 @@ def test_a_period_the_data_does_not_cover_is_said_not_counted(engine, question):
 )
 def test_periods_the_data_covers_are_answered(engine, question):
     assert engine.ask(question).error is None
+
+
+@pytest.mark.parametrize(
+    "question", ["is burglary in Barnet up or down on last year", "has ASB gone down on last yr"]
+)
+def test_up_or_down_on_a_period_compares_with_that_period(engine, question):
+    intent = engine.parse(question).intent
+    assert (intent.time.label(), intent.baseline.label()) == ("this year", "last year")
+
+
+def test_a_change_from_nothing_is_no_percentage_on_every_engine(engine):
+    sql = engine.parse(
+        "which crime types went up in Westminster last quarter vs the same period last year"
+    ).sql
+    assert "/ NULLIF(COUNT(*) FILTER" in sql  # DuckDB's x / 0 is inf, Spark's NULL: both NULL now
