@@ -60,7 +60,7 @@ def find_event_windows(text: str, blocked=()) -> list[EventWindow]:
     for m in _PATTERN.finditer(text):
         if any(m.start() < b and a < m.end() for a, b in blocked):
             continue
-        n = (m["n"] or "").replace("  ", " ")
+        n = m["n"] or ""  # the question is normalised: single spaces
         if n.startswith("half"):
             amount = 0.5
         elif n.isdigit():
