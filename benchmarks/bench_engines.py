@@ -57,7 +57,6 @@ from tests.engines.compare import same_frames, same_reply  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "dev.toml"
 DEV_LIKE = [ROOT / "tests" / "nlq" / "fixtures" / n for n in ("paraphrases.toml", "blind4.toml")]
-KNOWN_GAP = "QUANTILE_CONT"  # map cells: DuckDB only (issue 14, tests/engines/test_cross_engine.py)
 
 
 # ---- questions --------------------------------------------------------------------------------
@@ -200,11 +199,8 @@ def ask_both(duck: Engine, spark: Engine, qs: list[str], repeat: int, spark_repe
         d_ms, d = timed(lambda q=q: duck.ask(q))
         s_ms, s = timed(lambda q=q: spark.ask(q))
         first[q] = (d, s, d_ms, s_ms)
-    gap, differ = [], []
+    differ = []
     for q, (d, s, _, _) in first.items():
-        if d.sql and KNOWN_GAP in d.sql and (s.sql is None or s.error):
-            gap.append(q)
-            continue
         ok, why = same_reply(d, s)
         if not ok:
             differ.append((q, why, d, s))
@@ -266,13 +262,11 @@ def ask_both(duck: Engine, spark: Engine, qs: list[str], repeat: int, spark_repe
         print(f"    differs: {q}: {short(why, 300)}")
         print(f"        duckdb: {short(d.sql, 400)}")
         print(f"        spark:  {short(s.sql, 400)}")
-    print(f"known gap, map cells ({KNOWN_GAP}, DuckDB only): {len(gap)}" + "".join(f"\n    {q}" for q in gap))
     for name in ("duckdb", "spark"):
         n_to = sum(1 for _, _, t in fails[name] if t)
         print(f"{name} failures: {len(fails[name])} (time-outs {n_to})")
         for q, why, _ in fails[name]:
-            known = " (the known gap)" if name == "spark" and q in gap else ""
-            print(f"    failed{known}: {q}: {short(why)}")
+            print(f"    failed: {q}: {short(why)}")
 
 
 # ---- SQL variants -----------------------------------------------------------------------------
@@ -449,9 +443,6 @@ def compare_variants(
     }
     ms = {(q, k, e): [] for (q, k, e) in sql}
     bad = {}
-    gap = [q for q, _, _ in cases if KNOWN_GAP in sql[q, "engine", "duckdb"]]
-    for q in gap:  # map cells: DuckDB only
-        bad[q, "spark"] = f"not run: the known gap ({KNOWN_GAP})"
     for q, _, _ in cases:  # warm-up, and are the answers the same?
         for eng in ("duckdb", "spark"):
             if (q, eng) in bad:
@@ -501,7 +492,7 @@ def compare_variants(
             x, a, b = ratio[q]
             print(f"    {x:6.2f}x  engine {a:8.1f} ms  variant {b:8.1f} ms  {q}")
     same = sum(1 for q, _, _ in cases for e in ("duckdb", "spark") if (q, e) not in bad)
-    pairs = 2 * len(cases) - len(gap)
+    pairs = 2 * len(cases)
     print(f"answers of the two variants the same: {same} of {pairs} (question, engine) pairs run")
     for (q, eng), why in bad.items():
         print(f"    {eng}: {q}: {why}")
@@ -546,7 +537,7 @@ def main() -> int:
     )
     args = ap.parse_args()
     spark_repeat = args.repeat if args.spark_repeat is None else args.spark_repeat
-    # a failed Spark statement (the known map-cells gap) would print its Java stack trace here
+    # a failed Spark statement would print its Java stack trace here
     logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
     why = spark_available()
     if why:

@@ -683,8 +683,8 @@ def _extent() -> exp.Select:
     x, y = _xy()
 
     def span(v):
-        hi = _fn("quantile_cont", v, exp.Literal.number(0.99))
-        return _p(hi - _fn("quantile_cont", v.copy(), exp.Literal.number(0.01)))
+        hi = exp.PercentileCont(this=v, expression=exp.Literal.number(0.99))
+        return _p(hi - exp.PercentileCont(this=v.copy(), expression=exp.Literal.number(0.01)))
 
     area = _fn("greatest", span(x) * span(y), lit(1))
     hexagon = exp.Literal.number(round(1.5 * math.sqrt(3), 4))  # area of a hexagon of size 1
@@ -1057,7 +1057,9 @@ def portable(tree: exp.Expression, dialect: str) -> exp.Expression:
     - DuckDB's NULLS LAST ordering made explicit;
     - decimal literals as DOUBLE on Spark (its 1000.0 is a DECIMAL, and decimal division rounds);
     - EXTRACT as an integer on PostgreSQL (it returns numeric there);
-    - a QUALIFY threshold as HAVING (neither has QUALIFY).
+    - a QUALIFY threshold as HAVING (neither has QUALIFY);
+    - DuckDB's QUANTILE_CONT(x, q) as Spark's exact PERCENTILE(x, q) and PostgreSQL's
+      PERCENTILE_CONT(q) WITHIN GROUP (ORDER BY x) (sqlglot writes Spark's as an approximation).
     """
     if dialect == "duckdb":
         return tree
@@ -1065,6 +1067,15 @@ def portable(tree: exp.Expression, dialect: str) -> exp.Expression:
         raise ValueError(f"unknown SQL dialect {dialect!r}; one of {', '.join(DIALECTS)}")
 
     def fix(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.PercentileCont) and node.expression is not None:
+            x, q = node.this.copy(), node.expression.copy()
+            if dialect == "spark":
+                return exp.Anonymous(
+                    this="percentile", expressions=[x, exp.cast(q, exp.DataType.Type.DOUBLE)]
+                )
+            return exp.WithinGroup(
+                this=exp.PercentileCont(this=q), expression=exp.Order(expressions=[exp.Ordered(this=x)])
+            )
         if isinstance(node, exp.DayOfWeekIso):
             field_name = "DAYOFWEEK_ISO" if dialect == "spark" else "ISODOW"
             node = exp.Extract(this=exp.var(field_name), expression=node.this)

@@ -60,7 +60,10 @@ def rows(frame: pd.DataFrame | None) -> list[tuple]:
 
 
 def _key(row):
-    return tuple((0, "") if v is None else (1, f"{v:.6g}" if isinstance(v, float) else str(v)) for v in row)
+    # + 0.0 makes -0.0 (DuckDB's centre of a map cell on the meridian) sort as Spark's 0.0
+    return tuple(
+        (0, "") if v is None else (1, f"{v + 0.0:.6g}" if isinstance(v, float) else str(v)) for v in row
+    )
 
 
 def same_frames(a: pd.DataFrame | None, b: pd.DataFrame | None, ordered: bool) -> tuple[bool, str]:

@@ -39,11 +39,6 @@ def test_same_answers_on_duckdb_and_spark(engines, name):
     differ = []
     for question in SETS[name]:
         a, b = duck.ask(question), spark.ask(question)
-        if a.sql and "QUANTILE_CONT" in a.sql:
-            # Known gap (issue 14, left open): the map cells size their hexagons with DuckDB's
-            # QUANTILE_CONT, which Spark does not have. Spark must refuse plainly, never answer wrongly.
-            assert b.sql is None or b.error, question
-            continue
         ok, why = same_reply(a, b)
         if not ok:
             differ.append(f"{question!r}: {why}\n  duckdb: {a.sql}\n  spark:  {b.sql}")

@@ -16,7 +16,7 @@ import sqlglot
 from nlq.guard import check_sql
 from nlq.intent import Intent
 from nlq.planning import PARTS, bounding_box, build_sql
-from nlq.sql import haversine, iso_day, lit, to_sql, transpile
+from nlq.sql import haversine, iso_day, lit, render, to_sql, transpile
 
 QUESTIONS = [
     "robberies by day of week in 2025",
@@ -29,8 +29,12 @@ QUESTIONS = [
     "violence in Westminster on Saturday nights last year",
     "crime within 1km of The O2 during Taylor Swift",
     "share of robbery in the evening in Ealing",
+    "map of all crime in London last year",  # hexagon cells sized by percentiles
 ]
-DUCKDB_ONLY = re.compile(r"\b(ISODOW|DAYNAME|DAYOFWEEK|HAVERSINE_M|TO_WEEKS|TO_MINUTES|HOUR)\s*\(", re.I)
+DUCKDB_ONLY = re.compile(
+    r"\b(ISODOW|DAYNAME|DAYOFWEEK|HAVERSINE_M|TO_WEEKS|TO_MINUTES|HOUR|QUANTILE_CONT|PERCENTILE_APPROX)\s*\(",
+    re.I,
+)
 
 
 @pytest.mark.parametrize("dialect", ["spark", "postgres"])
@@ -49,6 +53,21 @@ def test_spark_weekday_is_iso_not_sqlglots_dayofweek_formula():
     sql = to_sql(Intent(group_by=("weekday",)), dialect="spark")
     assert "EXTRACT(DAYOFWEEK_ISO FROM c.occurred_at)" in sql
     assert "DAYOFWEEK(" not in sql  # sqlglot writes ((DAYOFWEEK(x) % 7) + 1): Monday would be 3
+
+
+@pytest.mark.parametrize(
+    "dialect,written",
+    [
+        ("duckdb", "QUANTILE_CONT(x, 0.99)"),
+        ("spark", "PERCENTILE(x, CAST(0.99 AS DOUBLE))"),
+        ("postgres", "PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY x"),
+    ],
+)
+def test_an_exact_percentile_in_every_dialect(dialect, written):
+    q = sqlglot.exp.select(
+        sqlglot.exp.PercentileCont(this=sqlglot.exp.column("x"), expression=lit(0.99))
+    ).from_("t")
+    assert written in render(q, dialect)
 
 
 def test_weekday_numbers_are_iso():
