@@ -292,7 +292,9 @@ class Engine:
 
     def _outside_the_data(self, intent: Intent) -> str | None:
         """A period the data does not cover has no records to count: 0 there would be a wrong
-        number. So is a comparison with an earlier period the data covers only in part."""
+        number. So is a named period (a season, a range of months) the data covers only in part,
+        or "the last 30 months" of 24, and a comparison with an earlier period the data covers only
+        in part."""
         first, last = self.vocabulary.first_month, self.vocabulary.anchor_month
         span = f"{first:%B %Y} to {last:%B %Y}"
         for window, compared in ((intent.time, False), (intent.baseline, True)):
@@ -315,6 +317,9 @@ class Engine:
                     f"The data covers {span}, so {shown.label()} is not all there to compare with: "
                     "ask about a later period."
                 )
+            if start < first or end > last:
+                # "winter 2025" with data to December 2025: one month counted as a season
+                return f"The data covers {span}, so {shown.label()} is only partly there: ask about a period within it."
         return None
 
     @functools.cached_property

@@ -17,6 +17,7 @@ from nlq.fold import fold
 from nlq.hours import find_hours
 from nlq.intent import GRAIN_LABELS, GRAINS, TIME_GRAINS, WEEKDAYS, Intent, hour_range, hour_spans
 from nlq.lsoas import find_lsoas
+from nlq.numbers import number_words_to_digits
 from nlq.pipeline import FILLER
 from nlq.refusal import MAX_LENGTH, refuse_reason
 from nlq.streets import StreetMatcher
@@ -295,8 +296,11 @@ def normalise(question: str) -> str:
     t = t.replace("&", " and ").replace("–", "-").replace("—", " ")
     t = _US_WORD.sub(lambda m: US_SPELLING[m.group(0)], t)
     t = _SHORT_FORM.sub(lambda m: SHORT_FORMS[m.group(0)], t)
+    t = re.sub(r"\bnr\.?(?=\s+of\b)", "number", t)  # "nr of robberies"
+    t = re.sub(r"\bnr\.?(?=\s)", "near", t)  # "robbery nr oxford circus"
     t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)
     t = re.sub(r"\b(\d+)k\b", lambda m: str(int(m[1]) * 1000), t)  # "per 1k residents"
+    t = number_words_to_digits(t)  # "over two thousand burglaries"
     t = re.sub(r"(\d)(km|kms|m|metres|meters|mi|miles|yards|yds)\b", r"\1 \2", t)
     t = re.sub(r"\bnon[- ](?=[a-z])", "excluding ", t)  # "non-ASB crime", "non-violent offences"
     t = re.sub(r"[?!.]+(\s|$)", " ", t)
@@ -1269,6 +1273,13 @@ class Parser:
             return ("crime_types",)  # "the highest proportion of its crime recorded as ASB"
         keys = {"OUTCOME", "TOD", "DAYTYPE", "DAYNAME", "EVENT", "EVENTCAT", "VENUE"}
         after = [p for p in parts if p.start >= crime_after.end and p.label in keys]
+        if not after:
+            # "the share of violence in each borough's crime": the part is named before the owner
+            share = next((p for p in parts if p.label == "SHARE"), None)
+            keys = keys | {"CRIME"} if crime_after.label == "ALL" else keys
+            after = [
+                p for p in parts if share and share.end <= p.start and p.end <= owner and p.label in keys
+            ]
         return tuple(dict.fromkeys(SHARE_KEYS[p.label] for p in after))
 
     def _share_marker(self, doc, parts) -> int | None:

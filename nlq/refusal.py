@@ -21,6 +21,12 @@ _SQL = re.compile(
     re.I,
 )
 _WRITE = re.compile(r"\b(delete|remove|erase|wipe|purge|drop|overwrite|insert|alter|edit)\b", re.I)
+# "drop" as a noun: "the biggest drop in vehicle crime", "a 10% drop", "drops of more than 20%"
+_DROP_NOUN = re.compile(
+    r"\b(?:a|an|the|any|no|biggest|largest|greatest|sharpest|steepest|smallest|big|large|sharp|steep|sudden"
+    r"|significant|overall|real|\d+\s*%|\d+\s+percent|per\s*cent)\s+drops?\b|\bdrops?\s+(?:in|of)\b",
+    re.I,
+)
 _WRITE_VERBS = (
     r"delete|remove|erase|wipe|purge|drop|overwrite|insert|alter|edit|amend|update|modify|change|set|mark"
     r"|re-?classify|recode|close|reopen|re-open|add|rename|correct|fix|merge|move|assign|flag|tag|clear"
@@ -41,7 +47,10 @@ _WRITE_REQUEST = re.compile(
 # Words for people, anywhere in what is left once vocabulary phrases ("offender given a caution",
 # "no suspect identified", "per 1,000 residents") are taken out.
 _PERSON_NOUNS = re.compile(
-    r"\b(suspects?|offenders?|reoffenders?|victims?|perpetrators?|culprits?|criminals?|witness(es)?|gangs?"
+    # "criminal" alone is an adjective ("criminal damge", misspelt, is not yet vocabulary): a person only
+    # after a determiner
+    r"\b(?:(?:the|a|this|that|each|every|any)\s+criminal\b"
+    r"|suspects?|offenders?|reoffenders?|victims?|perpetrators?|culprits?|criminals|witness(es)?|gangs?"
     r"|gang\s+members?|robbers?|thieves|thief|muggers?|shoplifters?|attackers?|assailants?|accused|defendants?"
     r"|lads|youths?|teenagers?|teens|juveniles?|minors|kids|children|men|women|males?|females?|boys|girls"
     r"|neighbours?|neighbors?|persons?|individuals?|people|residents?|householders?|homeowners?|drivers?"
@@ -105,7 +114,8 @@ def refuse_reason(question: str, consumed: str = "") -> str | None:
     if _SQL.search(text):
         return "I can't run SQL typed into the box. Ask in plain English and I'll write the query for you."
     if _WRITE_REQUEST.search(text) or (
-        _WRITE.search(text) and re.search(r"\b(crimes?|records?|rows?|data|table|entries)\b", text, re.I)
+        _WRITE.search(_DROP_NOUN.sub(" ", text))
+        and re.search(r"\b(crimes?|records?|rows?|data|table|entries)\b", text, re.I)
     ):
         return "The crime data is read-only: I can count and chart it, but not change or delete it."
     rest = _PLACE_IDS.sub(" ", _RATE_BASE.sub(" ", text))

@@ -450,8 +450,18 @@ def _half(m, anchor):
 
 
 def _season(m, anchor):
+    """A season of a year ("winter 2024" = Dec 2024 to Feb 2025); with no year, or "last summer",
+    the latest whole season ending at or before the anchor month, as "last quarter" is.
+
+    >>> [t.window.label() for t in find_times("burglary last winter", dt.date(2025, 12, 1))]
+    ['Dec 2024 – Feb 2025']
+    """
     a, b = SEASONS[m["s"]]
-    y = int(m["y"]) if m["y"] else (anchor.year if anchor.month >= b or a > b else anchor.year - 1)
+    if m["y"]:
+        y = int(m["y"])
+    else:
+        end_year = anchor.year if anchor.month >= b else anchor.year - 1
+        y = end_year - 1 if a > b else end_year
     return months(y, a, y + 1, b) if a > b else months(y, a, y, b)
 
 
@@ -599,7 +609,13 @@ _RULES = [
         _r(rf"(?:h(?P<h>[12])|(?:the\s+)?(?P<hw>first|second)\s+half)(?:\s+(?:of\s+)?{_g('y', _YEAR)})?"),
         _half,
     ),
-    (_r(rf"(?:the\s+)?(?P<s>spring|summer|autumn|winter)(?:\s+(?:of\s+)?{_g('y', _YEAR)})?"), _season),
+    (
+        _r(
+            r"(?:(?:the|last|this\s+past|past|previous|the\s+last|the\s+past|the\s+previous)\s+)?"
+            rf"(?P<s>spring|summer|autumn|winter)(?:\s+(?:of\s+)?{_g('y', _YEAR)})?"
+        ),
+        _season,
+    ),
     (_r(rf"{_g('m', _MON)}(?:,?\s+|\s+of\s+){_g('y', _YEAR)}"), _month_year),
     (_r(rf"(?:in|during|for|of|throughout|since)\s+(?:the\s+month\s+of\s+)?{_g('m', _MON)}"), _bare_month),
     (_r(rf"(?:in\s+|during\s+|for\s+)?{_g('y', _YEAR)}"), _year),
