@@ -28,6 +28,7 @@ from nlq.sql import (
     portable,
     previous_window,
 )
+from nlq.timeexpr import EARLIEST
 from nlq.vocabulary import Vocabulary
 
 
@@ -107,7 +108,12 @@ class Engine:
                 f"Sorry, I could not read that question ({type(e).__name__}).",
                 suggestions=self.parser.suggestions(),
             )
-        if result.intent is not None and not (result.intent.near_me and result.intent.latitude is None):
+        problem = result.intent is not None and (
+            self._unknown_values(result.intent) or self._outside_the_data(result.intent)
+        )
+        if problem:  # no SQL for a value or a period the warehouse does not hold: nothing to run
+            result = ParseResult(None, problem, result.notes, self.parser.suggestions())
+        elif result.intent is not None and not (result.intent.near_me and result.intent.latitude is None):
             result.sql = self.sql_for(result.intent)  # a near-me question has SQL once located
         with self._readings_lock:
             self._readings[question] = _copy_result(result)
@@ -317,7 +323,8 @@ class Engine:
                     f"The data covers {span}, so {shown.label()} is not all there to compare with: "
                     "ask about a later period."
                 )
-            if start < first or end > last:
+            named_start = window.start != EARLIEST  # "up to June 2024" names no start
+            if (named_start and start < first) or end > last:
                 # "winter 2025" with data to December 2025: one month counted as a season
                 return f"The data covers {span}, so {shown.label()} is only partly there: ask about a period within it."
         return None
@@ -360,6 +367,15 @@ class Engine:
             if not v.events_matching(intent.event, intent.event_category, intent.event_venue):
                 what = intent.event or f"{intent.event_category} events"
                 return f"The events table has no {what} at {intent.event_venue}."
+        if (intent.event or intent.event_category) and intent.event_year:
+            # "during Taylor Swift 2023": no such edition, so no window to count in
+            held = v.events_matching(intent.event, intent.event_category, intent.event_venue)
+            years = sorted({y for e in held for y in e["years"]})
+            if intent.event_year not in years:
+                what = intent.event or f"{intent.event_category} events"
+                return f"The events table has no {what} in {intent.event_year}; it has {what} in " + (
+                    " and ".join(map(str, years)) + "."
+                )
         return None
 
 

@@ -3,7 +3,7 @@
 Only where a number is meant beyond doubt, so place names keep their words ("Seven Sisters",
 "Nine Elms", "Forty Lane"): a number with a scale ("two thousand", "a hundred and fifty",
 "3 thousand"), tens and units together ("twenty-five", "thirty six"), or any number word right
-after a comparison ("more than forty", "under ten", "at least five").
+after a comparison ("more than forty", "under ten", "at least five") or before one ("five or more").
 
 >>> number_words_to_digits("boroughs with over two thousand burglaries")
 'boroughs with over 2000 burglaries'
@@ -32,6 +32,7 @@ SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
 _COMPARISON = frozenset(
     "than over above under below least most exceeding exceeded exceeds topping topped beyond past".split()
 )
+_OR_MORE = frozenset(f"or {w}" for w in "more fewer less over above under below higher lower greater".split())
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)?|\d+(?:\.\d+)?|\S")
 
 
@@ -110,11 +111,13 @@ def number_words_to_digits(text: str) -> str:
         if words:
             value = _value(words)
             before = spans[start - 1][2] if start else ""
+            after = " ".join(s[2] for s in spans[j : j + 2])
             clear = (
                 any(w in SCALES for w in words[1:])
                 or any("-" in w for w in words)
                 or (len(words) >= 2 and words[0] in TENS)
                 or before in _COMPARISON
+                or after in _OR_MORE  # "five or more"
             )
             if value is not None and clear:
                 out.append(text[pos : spans[start][0]] + str(value))

@@ -22,7 +22,7 @@ from nlq.pipeline import FILLER
 from nlq.refusal import MAX_LENGTH, refuse_reason
 from nlq.streets import StreetMatcher
 from nlq.threshold import find_thresholds
-from nlq.timeexpr import NUMBERS, TimeMatch, TimeWindow, find_related_periods, find_times
+from nlq.timeexpr import MONTHS, NUMBERS, TimeMatch, TimeWindow, find_related_periods, find_times
 from nlq.vocabulary import (
     NOTE_TRIGGERS,
     NOTES,
@@ -35,6 +35,7 @@ from nlq.vocabulary import (
 
 ADJECTIVE_GRAINS = {"hourly", "daily", "weekly", "monthly", "quarterly", "yearly", "annual", "annually"}
 GROUP_TRIGGERS = {"by", "per", "each", "every", "across", "within", "between"}
+BREAKDOWN_WORDS = {"breakdown", "breakdowns", "split", "splits", "mix", "profile", "profiles", "distribution"}
 SHARE_KEYS = {
     "CRIME": "crime_types",
     "OUTCOME": "outcomes",
@@ -284,6 +285,17 @@ class Part:
     text: str
 
 
+# Greetings and asides whose words mean something elsewhere: "Good morning!" is not the morning,
+# "one more from me" is no number.
+_COURTESY = re.compile(
+    r"^\s*good\s+(?:morning|afternoon|evening|day)\b"
+    r"|\b(?:just\s+)?one\s+more\s+(?:from\s+me|question|thing|for\s+you)\b"
+    r"|\bnew\s+to\s+the\s+(?:team|job|role|unit|borough)\b"
+    r"|\bi(?:'m|\s+am)\s+new\b"
+    r"|\bi\s+mean\b"  # "I mean all the kinds of theft": not an average
+)
+
+
 def normalise(question: str) -> str:
     """Lower case, plain punctuation, numbers and units spaced out.
 
@@ -303,6 +315,8 @@ def normalise(question: str) -> str:
     t = number_words_to_digits(t)  # "over two thousand burglaries"
     t = re.sub(r"(\d)(km|kms|m|metres|meters|mi|miles|yards|yds)\b", r"\1 \2", t)
     t = re.sub(r"\bnon[- ](?=[a-z])", "excluding ", t)  # "non-ASB crime", "non-violent offences"
+    t = _COURTESY.sub(" ", t)
+    t = re.sub(r"\bends?\s+(?:up\s+)?with\b", "ended with", t)  # "burglaries end with no suspect identified"
     t = re.sub(r"[?!.]+(\s|$)", " ", t)
     t = re.sub(r"[\"()\[\]{}|]", " ", t)  # "Taylor Swift | The Eras Tour": the bar separates, nothing more
     t = " ".join(t.split())
@@ -316,7 +330,8 @@ class Parser:
         self.vocab = vocab
         self.nlp = nlp
         self.english = english
-        self.targets = sorted(_forms(vocab.words()) | {w for w in _keyword_words() if len(w) >= 4})
+        months = {m for m in MONTHS if len(m) >= 5}  # "Febuary 2025" is February
+        self.targets = sorted(_forms(vocab.words()) | {w for w in _keyword_words() if len(w) >= 4} | months)
         self._target_set = set(self.targets)
         self.known = set(self.targets) | FILLER | english | _forms(_keyword_words())
         self.streets = StreetMatcher(vocab.streets, vocab.phrases)
@@ -820,9 +835,12 @@ class Parser:
                 or p.text.lower().startswith(("what ", "which "))  # "what time"
                 or before in GROUP_TRIGGERS
                 or (before == "of" and p.start >= 2 and words[p.start - 2] in ("breakdown", "split"))
+                # "outcome breakdown for theft", "a crime type split for Camden"
+                or (p.end < len(words) and words[p.end] in BREAKDOWN_WORDS)
                 or prev_word(p, skip=("the", "a", "an", "for")) in ("each", "every")
                 or any(q.label in ("WHICH", "TOP") and 0 <= p.start - q.end <= 4 for q in parts)
-                or (plural and g not in TIME_GRAINS)
+                # "all the kinds of theft together": the kinds summed, not one row each
+                or (plural and g not in TIME_GRAINS and "TOTAL" not in labels)
                 or (rank_parts and g not in TIME_GRAINS)
             )
             # "by borough and week": a grain joined to an asked-for grain is asked for too
@@ -837,6 +855,14 @@ class Parser:
                 group_by.append(g)
                 if rank_parts and top_n is None:
                     top_n = self._rank_size(doc, p, rank_parts, plural)
+            elif (
+                not triggered
+                and g not in TIME_GRAINS
+                and g not in group_by
+                and not (plural and "TOTAL" in labels)
+                and not _names_its_value(p, parts, words)
+            ):
+                ignored.append(p)  # "burglary outcome in Camden": neither a filter nor asked for
         # "crime near each stadium", "which arena had the most robbery", "by venue": every venue
         # (of that kind) within the radius, one row each
         for p in kind_parts:
@@ -890,6 +916,9 @@ class Parser:
                 and len(crime) > 1
             ):
                 group_by.insert(0, "crime_type")
+            # "under investigation vs no suspect identified": the outcomes side by side
+            if compare and len(outcomes) > 1 and "outcome" not in group_by:
+                group_by.insert(0, "outcome")
 
         # ---- time
         time_window = baseline = None
@@ -1332,6 +1361,29 @@ UNFIXED_TIMES_OF_DAY = frozenset({"rush hour", "lunchtime"})
 
 class _Refusal(Exception):
     pass
+
+
+# The parts that name one value of a grain: "with the outcome *offender given a caution*"
+GRAIN_VALUES = {
+    "outcome": "OUTCOME",
+    "borough": "BOROUGH",
+    "bcu": "BCU",
+    "crime_type": "CRIME",
+    "venue": "VENUE",
+}
+
+
+def _names_its_value(grain: Part, parts: list[Part], words: list[str]) -> bool:
+    """Whether *grain* labels the value named right after it ("the outcome was unable to
+    prosecute suspect", "the borough of Camden"): a filter, not a word left over."""
+    label = GRAIN_VALUES.get(grain.value)
+    for p in parts:
+        if p.label == label and p.start >= grain.end:
+            between = words[grain.end : p.start]
+            return all(
+                w in ("was", "is", "were", "of", "being", "as", "the", "a", "an", ":", "-") for w in between
+            )
+    return False
 
 
 def _names_an_event_next(text: str, window, doc, parts: list[Part]) -> bool:
