@@ -5,7 +5,6 @@ edition is in the data."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from nlq.cli import translate
