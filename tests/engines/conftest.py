@@ -24,7 +24,8 @@ def spark_backend(parquet_warehouse):
     if why:
         pytest.skip(f"Spark tests need pyspark and Java: {why}")
     # two cores in CI; local[2] whatever the machine so the timings are comparable
-    backend = SparkBackend.open(parquet_warehouse, os.environ.get("UB_SPARK_MASTER", "local[2]"))
+    # the tables cached once read: every question of every set is asked (tests/engines/test_cross_engine.py)
+    backend = SparkBackend.open(parquet_warehouse, os.environ.get("UB_SPARK_MASTER", "local[2]"), cache=True)
     yield backend
     backend.close()
 
