@@ -316,7 +316,14 @@ def normalise(question: str) -> str:
     t = re.sub(r"(\d)(km|kms|m|metres|meters|mi|miles|yards|yds)\b", r"\1 \2", t)
     t = re.sub(r"\bnon[- ](?=[a-z])", "excluding ", t)  # "non-ASB crime", "non-violent offences"
     t = _COURTESY.sub(" ", t)
-    t = re.sub(r"\bends?\s+(?:up\s+)?with\b", "ended with", t)  # "burglaries end with no suspect identified"
+    # "burglaries end with no suspect identified", "hour-by-hour", "by calendar year"
+    t = re.sub(r"\bends?\s+(?:up\s+)?with\b", "ended with", t)
+    t = re.sub(r"\b([a-z]+)-by-\1\b", r"\1 by \1", t)
+    t = re.sub(r"\bcalendar\s+(?=(?:year|month|quarter)s?\b)", "", t)
+    t = re.sub(r"\b(?:take|takes|took|taking|taken)\s+place\b", "happened", t)  # not a place
+    t = re.sub(
+        r"(^|\s)'([^']+)'(?=\s|$|[,.;:?!])", r"\1\2", t
+    )  # "the outcome was 'Offender given a caution'"
     t = re.sub(r"[?!.]+(\s|$)", " ", t)
     t = re.sub(r"[\"()\[\]{}|]", " ", t)  # "Taylor Swift | The Eras Tour": the bar separates, nothing more
     t = " ".join(t.split())
@@ -496,6 +503,22 @@ class Parser:
             return ParseResult(None, str(r), notes, self.suggestions())
         covered.difference_update(i for p in ignored for i in range(p.start, p.end))
         unknown = [tok for tok in doc if tok.i not in covered and not self._understood(doc, tok, parts)]
+        # a grain word neither asked for nor naming a filter is not understood, filler or not
+        # ("borough" is filler in "the London Borough of Hackney", not in "in the borough")
+        unknown = sorted(
+            {
+                *unknown,
+                *(
+                    doc[i]
+                    for p in ignored
+                    if p.label == "GRAIN" and p.value not in TIME_GRAINS and p.text not in ("area", "council")
+                    for i in range(p.start, p.end)
+                ),
+            },
+            key=lambda t: t.i,
+        )
+        if intent.event and unknown:
+            unknown = [t for t in unknown if not self._in_every_event_name(t, intent)]
         if streets:
             intent = replace(intent, streets=tuple(dict.fromkeys(s.location for s in streets)))
         if lsoas:
@@ -557,6 +580,14 @@ class Parser:
                 self.suggestions(),
             )
         return self._not_understood(question, text, doc, unknown, notes)
+
+    def _in_every_event_name(self, tok, intent: Intent) -> bool:
+        """'the Wimbledon finals': a word of every matched event's name ("... Gentlemen's Final",
+        "... Ladies' Final") adds nothing; a word of only some of them would narrow, and stays unknown."""
+        word = tok.lower_
+        forms = {word, word[:-1] if word.endswith("s") else word, tok.lemma_.lower()}
+        held = self.vocab.events_matching(intent.event, intent.event_category, intent.event_venue)
+        return bool(held) and all(forms & set(normalise_phrase(e["name"]).split()) for e in held)
 
     def _understood(self, doc, tok, parts: list[Part]) -> bool:
         """A token no rule claimed is still understood when it is punctuation, a filler word or the
@@ -689,6 +720,7 @@ class Parser:
         crime_parts = []
         kind_parts: list[Part] = []
         event = category = None
+        named_events: list[str] = []
         excluding = False
         negated: set[int] = set()
         excluded_hit = False  # an exclusion already applied to crime types ("non-ASB crime in Camden")
@@ -736,11 +768,13 @@ class Parser:
                 venues.extend(x for x in values(p) if x not in venues)
             elif p.label == "EVENT":
                 name = values(p)[0]
-                event = event or (name[4:] if name.lower().startswith("the ") else name)
+                named_events.append(name[4:] if name.lower().startswith("the ") else name)
             elif p.label == "EVENTCAT":
                 category = category or values(p)[0]
             elif p.label == "VENUEKIND":
                 kind_parts.append(p)
+        if named_events:
+            event = self._one_event(named_events)
         if event:
             category = None
 
@@ -828,6 +862,7 @@ class Parser:
             )
             last = head.lower_
             plural = (last != head.lemma_ or last in ("lsoas", "bcus")) and last.endswith("s")
+            summed = "TOTAL" in labels and prev_word(p, skip=("the",)) == "all"
             triggered = (
                 adjective
                 or g == "day_type"
@@ -837,12 +872,17 @@ class Parser:
                 or (before == "of" and p.start >= 2 and words[p.start - 2] in ("breakdown", "split"))
                 # "outcome breakdown for theft", "a crime type split for Camden"
                 or (p.end < len(words) and words[p.end] in BREAKDOWN_WORDS)
-                or prev_word(p, skip=("the", "a", "an", "for")) in ("each", "every")
+                # "each London borough", "every single month"
+                or prev_word(p, skip=("the", "a", "an", "for", "london", "single", "individual"))
+                in ("each", "every")
                 or any(q.label in ("WHICH", "TOP") and 0 <= p.start - q.end <= 4 for q in parts)
                 # "all the kinds of theft together": the kinds summed, not one row each
-                or (plural and g not in TIME_GRAINS and "TOTAL" not in labels)
+                or (plural and g not in TIME_GRAINS and not summed)
                 or (rank_parts and g not in TIME_GRAINS)
             )
+            # "between the years 2024 and 2025", "the month of May": the grain names the period after it
+            if g in ("year", "month") and _names_a_period(doc, p, reading.times):
+                triggered = False
             # "by borough and week": a grain joined to an asked-for grain is asked for too
             if not triggered and before in ("and", "then", "&") and p.start >= 2:
                 triggered = any(q.end == p.start - 1 and q.value in group_by for q in grain_parts)
@@ -857,9 +897,8 @@ class Parser:
                     top_n = self._rank_size(doc, p, rank_parts, plural)
             elif (
                 not triggered
-                and g not in TIME_GRAINS
                 and g not in group_by
-                and not (plural and "TOTAL" in labels)
+                and not (plural and summed)
                 and not _names_its_value(p, parts, words)
             ):
                 ignored.append(p)  # "burglary outcome in Camden": neither a filter nor asked for
@@ -1276,6 +1315,20 @@ class Parser:
             )
         return window, previous
 
+    def _one_event(self, names: list[str]) -> str:
+        """The event the question names: "the NFL Jaguars games" is the Jaguars' NFL games (every
+        event matching one name matches the other); two different events ("Taylor Swift and Oasis")
+        are refused, never one of them answered as both."""
+        names = list(dict.fromkeys(names))
+        held = {n: {e["name"] for e in self.vocab.events_matching(n)} for n in names}
+        narrowest = min(names, key=lambda n: len(held[n]))
+        if all(held[narrowest] <= held[n] for n in names):
+            return narrowest
+        raise _Refusal(
+            f"That names {len(names)} different events ({', '.join(names)}): ask about one at a time, "
+            f"e.g. 'crime during {names[0]}'."
+        )
+
     def _own_share_part(self, doc, parts) -> tuple[str, ...]:
         """'the share of each BCU's burglary awaiting court outcome', 'which BCU had the biggest share
         of its robbery in the morning': a share within each group, its part the filters that follow
@@ -1371,6 +1424,20 @@ GRAIN_VALUES = {
     "crime_type": "CRIME",
     "venue": "VENUE",
 }
+
+
+def _names_a_period(doc, grain: Part, times) -> bool:
+    """'the years 2024 and 2025', 'the month of May 2025': a year or month grain right before a
+    period that starts with a value of its own kind; not 'by month 2025', 'which month of 2025'."""
+    end = doc[grain.end - 1].idx + len(doc[grain.end - 1])
+    for t in times:
+        between = doc.text[end : t.start]
+        if between and between.strip() in ("", "of") and t.text.split():
+            lead = t.text.split()[0]
+            if grain.value == "month":
+                return lead in MONTHS
+            return re.fullmatch(r"(?:19|20)\d{2}", lead) is not None and between.strip() == ""
+    return False
 
 
 def _names_its_value(grain: Part, parts: list[Part], words: list[str]) -> bool:

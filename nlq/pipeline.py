@@ -753,6 +753,24 @@ FILLER = (
         "played",
         "performing",
         "performed",
+        # formal requests: "Please provide ... for the calendar year 2024", "I request ... inclusive"
+        "provide",
+        "supply",
+        "confirm",
+        "state",
+        "request",
+        "requesting",
+        "identify",
+        "expressed",
+        "covering",
+        "inclusive",
+        "calendar",
+        "terms",
+        "held",
+        "available",
+        "royal",
+        "offences",
+        "incidents",
     }
 )
 

@@ -539,6 +539,13 @@ _RULES = [
         ),
         _day_range,
     ),
+    (  # "for the period 1 March 2025 to 31 May 2025": two whole dates need no "from"
+        _r(
+            rf"{_g('d1', _D)}{_ORD}\s+(?:of\s+)?{_g('m1', _MON)}(?:,?\s+{_g('y1', _YEAR)})?\s+"
+            rf"(?:to|until|till|through|-)\s+{_g('d2', _D)}{_ORD}\s+(?:of\s+)?{_g('m2', _MON)}(?:,?\s+{_g('y2', _YEAR)})?"
+        ),
+        _day_range,
+    ),
     (
         _r(
             rf"(?:between|from)\s+(?:the\s+start\s+of\s+)?{_g('m1', _MON)}(?:\s+{_g('y1', _YEAR)})?\s*"
