@@ -86,3 +86,23 @@ def test_map_cells_are_sized_by_exact_percentiles_on_spark(engines):
     assert "QUANTILE_CONT(" in a.sql and "PERCENTILE(" in b.sql and "APPROX" not in b.sql.upper()
     assert b.error is None and a.frame["cell_m"].iloc[0] == b.frame["cell_m"].iloc[0] > 0
     assert a.frame["crimes"].sum() == b.frame["crimes"].sum()
+
+
+def test_the_uncached_backend_reads_the_parquet_files_with_the_same_answers(parquet_warehouse, engines):
+    """The app's default (UB_SPARK_CACHE unset) reads the files for every statement; the tests'
+    backend caches the tables once read. Both give the same answers."""
+    from nlq import Engine
+    from nlq.backends import SparkBackend
+
+    _, cached = engines
+    plain = SparkBackend.open(parquet_warehouse, cache=False)
+    try:
+        engine = Engine(plain, plain.vocabulary(), timeout_s=120)
+        assert not plain.session.catalog.isCached("crimes") and cached.backend.session.catalog.isCached(
+            "crimes"
+        )
+        for question in ("robberies by borough in 2025", "burglary near Wembley Stadium by hour last year"):
+            a, b = engine.ask(question), cached.ask(question)
+            assert a.error is None and a.frame.equals(b.frame), question
+    finally:
+        plain.close()
