@@ -867,7 +867,7 @@ def records_in_answer(i: Intent) -> bool:
     if i.measure.startswith("average_per_"):
         return True
     if i.having_op is not None or i.direction is not None:
-        if i.measure == "count":
+        if i.measure in ("count", "rate_per_1000", "share"):  # "boroughs above 9 robberies per 1,000"
             return bool(i.group_by) and i.baseline is None
         return i.measure == "change" and bool(i.group_by) and i.baseline is not None and i.time is not None
     if i.measure == "change":

@@ -76,3 +76,32 @@ def test_two_different_events_are_refused_not_one_of_them_answered(engine):
 def test_an_event_within_another_is_the_narrower(engine):
     narrow = engine.parse("crime near Wembley Stadium during the NFL Jaguars games").sql
     assert narrow and "Jaguars" in narrow and "'%NFL%'" not in narrow
+
+
+@pytest.mark.parametrize(
+    "question",
+    # thresholds some groups pass on the small warehouse (with none, no row carries the total)
+    [
+        "boroughs above 0.05 robberies per 1000 last yr",
+        "which BCUs had a robbery rate above 0.05 per 1,000 residents in 2025",
+    ],
+)
+def test_a_threshold_on_rates_counts_its_records_in_the_same_statement(engine, question):
+    """One statement per answer (issue 11): the records looked at come beside the rates, before the
+    threshold drops groups; the same total a separate count of the filtered records gives."""
+    run = engine.backend.run
+    statements = []
+
+    def counted(sql, **kw):
+        statements.append(sql)
+        return run(sql, **kw)
+
+    engine.backend.run = counted
+    try:
+        reply = engine.ask(question)
+    finally:
+        engine.backend.run = run
+    assert reply.error is None and len(statements) == 1 and "records_looked_at" in statements[0]
+    assert "records_looked_at" not in reply.frame.columns
+    if question.startswith("boroughs"):  # the same total as the robberies of every borough that year
+        assert reply.rows_scanned == engine.ask("robberies by borough last yr").frame["crimes"].sum()
