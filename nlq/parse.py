@@ -317,10 +317,21 @@ def normalise(question: str) -> str:
     t = re.sub(r"\bnon[- ](?=[a-z])", "excluding ", t)  # "non-ASB crime", "non-violent offences"
     t = _COURTESY.sub(" ", t)
     # "burglaries end with no suspect identified", "hour-by-hour", "by calendar year"
-    t = re.sub(r"\bends?\s+(?:up\s+)?with\b", "ended with", t)
+    t = re.sub(r"\bend(?:s|ed)?\s+(?:up\s+)?(?:with|as|in)\b", "ended with", t)
+    t = re.sub(r"\bleft\s+(?=unsolved\b)", "", t)  # "vehicle crime left unsolved"
+    t = re.sub(r"\bper\s+(1000|1k|100000|100k)\s+pop\b", r"per \1 population", t)
+    # "where the offender was given a caution": the outcome's own words
+    t = re.sub(r"\b(offender|suspect)\s+(?:was|were|is|are|has\s+been|have\s+been|had\s+been|got)\s+", r"\1 ", t)
     t = re.sub(r"\b([a-z]+)-by-\1\b", r"\1 by \1", t)
     t = re.sub(r"\bcalendar\s+(?=(?:year|month|quarter)s?\b)", "", t)
     t = re.sub(r"\b(?:take|takes|took|taking|taken)\s+place\b", "happened", t)  # not a place
+    # what an average does anyway (DESIGN.md: a month with no records counts 0)
+    t = re.sub(
+        r",?\s*\b(?:counting|including|with)\s+(?:the\s+)?(?:months?|days?)\s+(?:with|that\s+had|having)\s+"
+        r"(?:none|no\s+records|no\s+crimes?|zero|0)\b(?:\s+as\s+(?:zero|0))?",
+        "",
+        t,
+    )
     t = re.sub(
         r"(^|\s)'([^']+)'(?=\s|$|[,.;:?!])", r"\1\2", t
     )  # "the outcome was 'Offender given a caution'"
@@ -988,6 +999,22 @@ class Parser:
                     grain = _grain_of(ordered[0].window)
                     if grain and grain not in group_by and not total:
                         group_by.append(grain)
+        if (
+            measure == "change"
+            and len(times) == 1
+            and baseline is None
+            and time_window.kind == "months"
+            and time_window.start is not None
+            and time_window.end is not None
+            and re.search(r"\s(?:to|-|until|till|through)\s", times[0].text)
+            and (time_window.end.year * 12 + time_window.end.month)
+            - (time_window.start.year * 12 + time_window.start.month)
+            == 1
+        ):
+            # "MoM change, Nov to Dec 2025": from the first month to the second, not the pair against
+            # the two months before
+            baseline = TimeWindow("months", time_window.start, time_window.start)
+            time_window = TimeWindow("months", time_window.end, time_window.end)
         if measure == "change" and len(times) == 1 and baseline is None and since is None:
             # "is ASB down compared with last year": the named period is the baseline
             i = next((t.i for t in doc if t.idx == times[0].start), None)
@@ -1082,6 +1109,13 @@ class Parser:
                 share_part = tuple(k for k in share_part if k != "time_of_day") + ("time_of_day",)
             if not share_part and group_by:
                 share_part = self._own_share_part(doc, parts)
+            compared = len(boroughs) > 1 or len(bcus) > 1  # "Ealing vs Hounslow"
+            if not share_part and group_by and (rank_parts or compared) and (outcomes or tod or day_type):
+                # "which BCU had the lowest proportion of unsolved burglaries", "percentage of vehicle
+                # crime left unsolved, Ealing vs Hounslow": each group's own share, as "of its" would say
+                share_part = tuple(
+                    k for k, val in (("outcomes", outcomes), ("time_of_day", tod), ("day_type", day_type)) if val
+                )
             when = tuple(
                 k for k, val in (("time_of_day", tod), ("day_type", day_type), ("weekdays", weekdays)) if val
             )
@@ -1217,6 +1251,21 @@ class Parser:
             if t.percent and measure not in ("share", "change"):
                 raise _Refusal(
                     "A percentage threshold needs a share or a change, e.g. 'grew by more than 15%'."
+                )
+            following = next((tok.i for tok in doc if tok.idx >= t.end), None)
+            counted = any(
+                p.label in ("CRIME", "ALL")
+                and p.start == following
+                # "9 robberies per 1,000", "30 ASB incidents per 1,000 residents"
+                and not ({"per", "a", "an"} & set(words[p.end : p.end + 3]))
+                for p in parts
+            )
+            if measure == "rate_per_1000" and counted and not t.percent:
+                # "boroughs with more than 2,000 robberies ... the highest rate": a count's threshold
+                # beside a rate's ranking; one measure per answer, so refused rather than mixed
+                raise _Refusal(
+                    "That filters on a number of crimes but ranks by a rate: ask them one at a time, e.g. "
+                    "'boroughs with more than 2,000 robberies last year', then their rate per 1,000 residents."
                 )
             having_op, having_value = t.op, t.value
             if measure == "change" and direction == "down" and t.op in (">", ">="):

@@ -769,6 +769,7 @@ FILLER = (
         "held",
         "available",
         "royal",
+        "bad",
         "offences",
         "incidents",
     }

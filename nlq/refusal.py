@@ -121,7 +121,11 @@ def refuse_reason(question: str, consumed: str = "") -> str | None:
     rest = _PLACE_IDS.sub(" ", _RATE_BASE.sub(" ", text))
     for phrase in consumed.split("\n"):
         if phrase:
-            rest = re.sub(r"\b" + re.escape(phrase) + r"\b", " ", rest, flags=re.I)
+            # "the offender was given a caution" is the outcome "offender given a caution"
+            words = r"\s+(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been|got)\s+)?".join(
+                map(re.escape, phrase.split())
+            )
+            rest = re.sub(r"\b" + words + r"\b", " ", rest, flags=re.I)
     if _PEOPLE.search(rest) or _PERSON_NOUNS.search(rest):
         return (
             "I can only answer questions about numbers of recorded crimes, not about people: the data holds "

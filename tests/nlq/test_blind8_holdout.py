@@ -10,7 +10,6 @@ from tests.nlq.test_results import HERE, _cases, check_answer
 # Not understood yet, and so not answered (honest refusals, never a wrong number).
 NOT_YET = {
     "last fri night - how much crime near soho?",
-    "Average monthly bicycle theft within 500 m of Clapham Common in 2025, counting months with none.",
     "Robberies within 2 km of London Stadium during the West Ham v Chelsea matches.",
     "crime near wembley, oasis gigs vs coldplay gigs",
 }
