@@ -321,7 +321,9 @@ def normalise(question: str) -> str:
     t = re.sub(r"\bleft\s+(?=unsolved\b)", "", t)  # "vehicle crime left unsolved"
     t = re.sub(r"\bper\s+(1000|1k|100000|100k)\s+pop\b", r"per \1 population", t)
     # "where the offender was given a caution": the outcome's own words
-    t = re.sub(r"\b(offender|suspect)\s+(?:was|were|is|are|has\s+been|have\s+been|had\s+been|got)\s+", r"\1 ", t)
+    t = re.sub(
+        r"\b(offender|suspect)\s+(?:was|were|is|are|has\s+been|have\s+been|had\s+been|got)\s+", r"\1 ", t
+    )
     t = re.sub(r"\b([a-z]+)-by-\1\b", r"\1 by \1", t)
     t = re.sub(r"\bcalendar\s+(?=(?:year|month|quarter)s?\b)", "", t)
     t = re.sub(r"\b(?:take|takes|took|taking|taken)\s+place\b", "happened", t)  # not a place
@@ -1114,7 +1116,9 @@ class Parser:
                 # "which BCU had the lowest proportion of unsolved burglaries", "percentage of vehicle
                 # crime left unsolved, Ealing vs Hounslow": each group's own share, as "of its" would say
                 share_part = tuple(
-                    k for k, val in (("outcomes", outcomes), ("time_of_day", tod), ("day_type", day_type)) if val
+                    k
+                    for k, val in (("outcomes", outcomes), ("time_of_day", tod), ("day_type", day_type))
+                    if val
                 )
             when = tuple(
                 k for k, val in (("time_of_day", tod), ("day_type", day_type), ("weekdays", weekdays)) if val
