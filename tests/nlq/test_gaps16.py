@@ -9,6 +9,7 @@ import pytest
 
 from nlq.cli import translate
 from nlq.parse import normalise
+from tests.nlq.readings import assert_same_reading
 
 
 @pytest.mark.parametrize(
@@ -43,9 +44,7 @@ from nlq.parse import normalise
     ],
 )
 def test_courtesy_changes_nothing(engine, question, plain):
-    polite, bare = engine.parse(question), engine.parse(plain)
-    assert polite.error is None, polite.error
-    assert polite.sql == bare.sql
+    assert_same_reading(engine, question, plain)
 
 
 def test_good_morning_is_a_greeting_not_the_morning():

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.nlq.readings import assert_same_reading
+
 
 @pytest.mark.parametrize(
     "question,plain",
@@ -41,9 +43,7 @@ import pytest
     ],
 )
 def test_formal_and_plain_wording_read_the_same(engine, question, plain):
-    formal, bare = engine.parse(question), engine.parse(plain)
-    assert formal.error is None, formal.error
-    assert formal.sql == bare.sql
+    assert_same_reading(engine, question, plain)
 
 
 def test_a_period_between_two_whole_dates_needs_no_from(engine):

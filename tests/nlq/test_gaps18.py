@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.nlq.readings import assert_same_reading
+
 
 def test_a_change_from_one_month_to_the_next(engine):
     sql = engine.parse("MoM change in burglary London-wide, Nov to Dec 2025").sql
@@ -71,6 +73,4 @@ def test_a_share_by_group_without_ranking_is_still_each_groups_part_of_the_whole
     ],
 )
 def test_outcome_and_rate_wordings(engine, question, plain):
-    worded, bare = engine.parse(question), engine.parse(plain)
-    assert worded.error is None, worded.error
-    assert worded.sql == bare.sql
+    assert_same_reading(engine, question, plain)
