@@ -130,4 +130,4 @@ def number_words_to_digits(text: str) -> str:
 
 
 def _had_scale(spans, start: int, j: int) -> bool:
-    return any(s[2] in ("hundred", "thousand", "million") for s in spans[start:j])
+    return any(s[2] in SCALES for s in spans[start:j])

@@ -296,6 +296,30 @@ _COURTESY = re.compile(
 )
 
 
+# Phrasings said plainly, in order (compiled once: every question passes through them)
+_PHRASINGS = [
+    (re.compile(p), plain)
+    for p, plain in (
+        # "burglaries end with / end as no suspect identified"
+        (r"\bend(?:s|ed)?\s+(?:up\s+)?(?:with|as|in)\b", "ended with"),
+        (r"\bleft\s+(?=unsolved\b)", ""),  # "vehicle crime left unsolved"
+        (r"\bper\s+(1000|1k|100000|100k)\s+pop\b", r"per \1 population"),
+        # "where the offender was given a caution": the outcome's own words
+        (r"\b(offender|suspect)\s+(?:was|were|is|are|has\s+been|have\s+been|had\s+been|got)\s+", r"\1 "),
+        (r"\b([a-z]+)-by-\1\b", r"\1 by \1"),  # "hour-by-hour"
+        (r"\bcalendar\s+(?=(?:year|month|quarter)s?\b)", ""),  # "by calendar year"
+        (r"\b(?:take|takes|took|taking|taken)\s+place\b", "happened"),  # not a place
+        # what an average does anyway (DESIGN.md: a month with no records counts 0)
+        (
+            r",?\s*\b(?:counting|including|with)\s+(?:the\s+)?(?:months?|days?)\s+(?:with|that\s+had|having)\s+"
+            r"(?:none|no\s+records|no\s+crimes?|zero|0)\b(?:\s+as\s+(?:zero|0))?",
+            "",
+        ),
+        (r"(^|\s)'([^']+)'(?=\s|$|[,.;:?!])", r"\1\2"),  # "the outcome was 'Offender given a caution'"
+    )
+]
+
+
 def normalise(question: str) -> str:
     """Lower case, plain punctuation, numbers and units spaced out.
 
@@ -316,27 +340,8 @@ def normalise(question: str) -> str:
     t = re.sub(r"(\d)(km|kms|m|metres|meters|mi|miles|yards|yds)\b", r"\1 \2", t)
     t = re.sub(r"\bnon[- ](?=[a-z])", "excluding ", t)  # "non-ASB crime", "non-violent offences"
     t = _COURTESY.sub(" ", t)
-    # "burglaries end with no suspect identified", "hour-by-hour", "by calendar year"
-    t = re.sub(r"\bend(?:s|ed)?\s+(?:up\s+)?(?:with|as|in)\b", "ended with", t)
-    t = re.sub(r"\bleft\s+(?=unsolved\b)", "", t)  # "vehicle crime left unsolved"
-    t = re.sub(r"\bper\s+(1000|1k|100000|100k)\s+pop\b", r"per \1 population", t)
-    # "where the offender was given a caution": the outcome's own words
-    t = re.sub(
-        r"\b(offender|suspect)\s+(?:was|were|is|are|has\s+been|have\s+been|had\s+been|got)\s+", r"\1 ", t
-    )
-    t = re.sub(r"\b([a-z]+)-by-\1\b", r"\1 by \1", t)
-    t = re.sub(r"\bcalendar\s+(?=(?:year|month|quarter)s?\b)", "", t)
-    t = re.sub(r"\b(?:take|takes|took|taking|taken)\s+place\b", "happened", t)  # not a place
-    # what an average does anyway (DESIGN.md: a month with no records counts 0)
-    t = re.sub(
-        r",?\s*\b(?:counting|including|with)\s+(?:the\s+)?(?:months?|days?)\s+(?:with|that\s+had|having)\s+"
-        r"(?:none|no\s+records|no\s+crimes?|zero|0)\b(?:\s+as\s+(?:zero|0))?",
-        "",
-        t,
-    )
-    t = re.sub(
-        r"(^|\s)'([^']+)'(?=\s|$|[,.;:?!])", r"\1\2", t
-    )  # "the outcome was 'Offender given a caution'"
+    for pattern, plain in _PHRASINGS:
+        t = pattern.sub(plain, t)
     t = re.sub(r"[?!.]+(\s|$)", " ", t)
     t = re.sub(r"[\"()\[\]{}|]", " ", t)  # "Taylor Swift | The Eras Tour": the bar separates, nothing more
     t = " ".join(t.split())
