@@ -859,19 +859,20 @@ class Parser:
             before = prev_word(p)
             adjective = p.text in ADJECTIVE_GRAINS
             # "crimes a day", "how many burglaries per week": a count per unit of time is an average
+            a_unit = (
+                p.start > 0
+                and words[p.start - 1] in ("a", "an")
+                and prev_word(p, skip=("a", "an"))
+                not in ("on", "in", "for", "of", "what", "which", "by", "each", "every", "per")
+            )
             if measure == "count" and g in ("day", "week", "month", "year") and avg_unit is None:
-                a_unit = (
-                    p.start > 0
-                    and words[p.start - 1] in ("a", "an")
-                    and prev_word(p, skip=("a", "an"))
-                    not in ("on", "in", "for", "of", "what", "which", "by", "each", "every", "per")
-                )
                 if a_unit or (how_many and words[p.start - 1] == "per" if p.start > 0 else False):
                     measure, avg_unit = "average_per_month", g
                     continue
             if measure == "average_per_month" and g in ("day", "week", "month", "year") and avg_unit is None:
+                # "average thefts per day", "on average how many thefts a day"
                 near_avg = any(q.label == "AVERAGE" and 0 <= p.start - q.end <= 2 for q in parts)
-                if adjective or before in ("per", "a", "each", "every") or near_avg:
+                if adjective or before in ("per", "each", "every") or a_unit or near_avg:
                     avg_unit = g
                     continue
             # the head noun decides number: "crime types" -> types, "types of crime" -> types
