@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL_SCALE = 0.02
+PYTEST_MAIN = sys.modules["__main__"]
 
 
 def _source_hash() -> str:
@@ -20,6 +22,16 @@ def _source_hash() -> str:
         h.update(p.relative_to(ROOT).as_posix().encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
+
+
+@pytest.fixture(autouse=True)
+def _pytests_own_main_module():
+    """Put pytest's ``__main__`` back after each test: Streamlit's AppTest leaves the app's script
+    there, and every spawned or fork-server process would run that script first (see
+    tests/test_main_module.py)."""
+    yield
+    if sys.modules.get("__main__") is not PYTEST_MAIN:
+        sys.modules["__main__"] = PYTEST_MAIN
 
 
 @pytest.fixture(scope="session")
