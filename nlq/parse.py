@@ -5,6 +5,7 @@ run the spaCy pipeline, then read the matched parts by a few general rules.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz, process
 
 from nlq import near_me, what_changed
+from nlq.context import asides, asking_parts
 from nlq.event_window import find_event_windows
 from nlq.fold import fold
 from nlq.hours import find_hours
@@ -307,8 +309,16 @@ _PHRASINGS = [
         # "where the offender was given a caution": the outcome's own words
         (r"\b(offender|suspect)\s+(?:was|were|is|are|has\s+been|have\s+been|had\s+been|got)\s+", r"\1 "),
         (r"\b([a-z]+)-by-\1\b", r"\1 by \1"),  # "hour-by-hour"
+        # "year-to-date", "quarter-on-quarter": a period phrase, not two grain words
+        (r"\b(year|quarter|month|week)-(to|on|over)-(date|year|quarter|month|week)\b", r"\1 \2 \3"),
         (r"\bcalendar\s+(?=(?:year|month|quarter)s?\b)", ""),  # "by calendar year"
         (r"\b(?:take|takes|took|taking|taken)\s+place\b", "happened"),  # not a place
+        (r"\bgoing\s+by\b", "by"),  # "the safest boroughs going by crime rate"
+        # "while the fireworks event was running": during the event
+        (
+            r"\b(?:while|whilst|when)\s+(the\s+(?:[a-z0-9']+\s+){1,5}?)(?:was|were)\s+(?:running|on|happening|going\s+on)\b",
+            r"during \1",
+        ),
         # what an average does anyway (DESIGN.md: a month with no records counts 0)
         (
             r",?\s*\b(?:counting|including|with)\s+(?:the\s+)?(?:months?|days?)\s+(?:with|that\s+had|having)\s+"
@@ -428,6 +438,53 @@ class Parser:
 
     # ---- main ------------------------------------------------------------------------------------
     def parse(self, question: str) -> ParseResult:
+        """The reading of *question*; a chatty message that fails on words it does not know is read
+        again as its asking part alone, when the context around that names nothing the asking part
+        leaves out (nlq.context)."""
+        asked = [a for a in asking_parts(question) if any(label != "TIME" for label, _ in self._named_in(a))]
+        if len(asked) > 1:  # each one a question of its own: naming a place or a crime, and readable
+            asked = [a for a in asked if self._read(a).intent is not None]
+        if len(asked) > 1:  # read as one, two questions would mix into an answer to neither
+            return ParseResult(
+                None,
+                f"That is {len(asked)} questions in one: ask them one at a time.",
+                suggestions=[a.strip(" ,") for a in asked[:4]],
+            )
+        result = self._read(question)
+        if result.intent is not None or not result.unknown:
+            return result
+        readings = []
+        for aside in asides(question):
+            reading = self._read(aside.question)
+            if (
+                reading.intent is not None
+                and self._named_in(aside.context) <= self._named_in(aside.question)
+                and _signals(aside.context) <= _signals(aside.question)
+            ):
+                readings.append((aside, reading))
+        if len(readings) != 1:  # none, or two questions in one message
+            return result
+        aside, reading = readings[0]
+        context = aside.context if len(aside.context) <= 80 else aside.context[:77].rstrip() + "..."
+        reading.notes.insert(
+            0, f"Read the question as “{aside.question}”; the rest (“{context}”) as context."
+        )
+        return reading
+
+    def _named_in(self, text: str) -> set:
+        """The places, crime types, outcomes, events and periods *text* names."""
+        t = normalise(fold(text))
+        words = t.split()
+        named = set()
+        for n in range(6, 0, -1):
+            for i in range(len(words) - n + 1):
+                found = self.vocab.phrases.get(" ".join(words[i : i + n]))
+                if found:
+                    named.add((found[0], tuple(found[1])))
+        named |= {("TIME", m.text) for m in find_times(t, self.vocab.anchor_month)}
+        return named
+
+    def _read(self, question: str) -> ParseResult:
         # every check reads the same folded text as the parser: a disguise cannot dodge a refusal
         question = fold(question)
         reason = refuse_reason(question)
@@ -1682,6 +1739,35 @@ def _forms(words: set[str]) -> set[str]:
         out.add(w)
         out.add(w[:-1] + "ies" if w.endswith("y") else w + "s")
     return out
+
+
+@functools.cache
+def _signal_words() -> frozenset[str]:
+    """Words that would change an answer (times of day, days, periods, rankings, measures): the
+    context around a question must not hold one the question itself does not ("last fri night -
+    how much crime near Soho?" is not a question about all time)."""
+    from nlq.pipeline import KEYWORDS
+
+    labels = ("TOD", "DAYTYPE", "DAYNAME", "TOP", "RATE", "SHARE", "CHANGE", "AVERAGE", "COMPARE", "TREND")
+    words = {p for label in labels for phrases in KEYWORDS[label].values() for p in phrases if " " not in p}
+    words |= set(MONTHS) | set(PERIOD_WORDS.split())
+    return frozenset(_singular(w) for w in words - {"shift", "crime", "better", "school"})
+
+
+# "before my first shift", "car crime", "getting better round my way": not what a question asks for
+PERIOD_WORDS = (
+    "last this next previous yesterday today tonight week weekend month year quarter summer winter "
+    "spring autumn fri mon tue tues wed thu thur thurs"
+)
+
+
+def _signals(text: str) -> set[str]:
+    """The signal words in *text*, singular ("Saturday nights" and "a Saturday night" agree)."""
+    return {_singular(w) for w in normalise(text).split()} & _signal_words()
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 3 and not word.endswith("ss") else word
 
 
 def _keyword_words() -> set[str]:

@@ -553,7 +553,12 @@ _RULES = [
         ),
         _month_range,
     ),
-    (_r(rf"(?:between|from)\s+{_g('y1', _YEAR)}\s*(?:and|to|until|-)\s*{_g('y2', _YEAR)}"), _year_range),
+    (
+        _r(
+            rf"(?:between|from)\s+{_g('y1', _YEAR)}\s*(?:and|to|until|till|through|thru|-)\s*{_g('y2', _YEAR)}"
+        ),
+        _year_range,
+    ),
     (
         _r(
             rf"{_g('m1', _MON)}\s*{_g('y1', _YEAR)}?\s*(?:-|–|to|until|through)\s*{_g('m2', _MON)}(?:\s+{_g('y2', _YEAR)})?"
@@ -569,7 +574,8 @@ _RULES = [
     ),
     (
         _r(
-            rf"(?P<w>before|prior\s+to|until|till|up\s+to|up\s+until|through|to\s+the\s+end\s+of)\s+{_g('y', _YEAR)}"
+            # "through 2025" is all of 2025 ("month by month through 2025"), not up to its end
+            rf"(?P<w>before|prior\s+to|until|till|up\s+to|up\s+until|up\s+through|to\s+the\s+end\s+of)\s+{_g('y', _YEAR)}"
         ),
         _until_year,
     ),
