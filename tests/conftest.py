@@ -24,6 +24,19 @@ def _source_hash() -> str:
     return h.hexdigest()[:16]
 
 
+# The longest files first, so that with two workers (scripts/run-tests.sh) the Spark comparison
+# (CPU-bound, minutes) runs beside the browser tests (waiting on the browser half the time), and
+# the many short files fill in around them at the end.
+LONGEST_FIRST = ("tests/engines/test_cross_engine.py", "tests/e2e/")
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        return next((k for k, p in enumerate(LONGEST_FIRST) if item.nodeid.startswith(p)), len(LONGEST_FIRST))
+
+    items.sort(key=rank)  # stable: the order within each group is kept
+
+
 @pytest.fixture(autouse=True)
 def _pytests_own_main_module():
     """Put pytest's ``__main__`` back after each test: Streamlit's AppTest leaves the app's script
