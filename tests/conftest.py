@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -24,10 +25,10 @@ def _source_hash() -> str:
     return h.hexdigest()[:16]
 
 
-# The longest files first, so that with two workers (scripts/run-tests.sh) the Spark comparison
-# (CPU-bound, minutes) runs beside the browser tests (waiting on the browser half the time), and
-# the many short files fill in around them at the end.
-LONGEST_FIRST = ("tests/engines/test_cross_engine.py", "tests/e2e/")
+# The longest files first (scripts/run-tests.sh keeps this order: --no-loadscope-reorder), so that
+# with two workers the Spark comparison (CPU-bound, minutes) starts at once beside the browser
+# tests (which wait on the browser half the time), and the many short files fill in at the end.
+LONGEST_FIRST = ("tests/engines/", "tests/e2e/")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -35,6 +36,25 @@ def pytest_collection_modifyitems(config, items):
         return next((k for k, p in enumerate(LONGEST_FIRST) if item.nodeid.startswith(p)), len(LONGEST_FIRST))
 
     items.sort(key=rank)  # stable: the order within each group is kept
+
+
+if importlib.util.find_spec("xdist") is not None:
+
+    def pytest_xdist_make_scheduler(config, log):
+        """A file to a worker at a time, but every Spark test in one worker: one Spark session
+        (a JVM and its warm-up) for all of them."""
+        from xdist.scheduler import LoadFileScheduling
+
+        if config.getvalue("dist") != "loadfile":
+            return None  # another distribution asked for: xdist's own
+
+        class SparkTogether(LoadFileScheduling):
+            def _split_scope(self, nodeid: str) -> str:
+                return (
+                    "tests/engines/" if nodeid.startswith("tests/engines/") else super()._split_scope(nodeid)
+                )
+
+        return SparkTogether(config, log)
 
 
 @pytest.fixture(autouse=True)
