@@ -72,7 +72,10 @@ def test_reload_keeps_the_user_signed_in_with_recent_questions_until_sign_out(ui
     recent = ui.page.locator("[data-testid=stSidebar]").get_by_role(
         "button", name="burglary in Camden last month"
     )
-    assert recent.count() == 1  # recent questions come back from the store
+    # recent questions come back from the store (drawn late in the page's run: on a busy machine
+    # the page can look idle between the cookie's rerun and the rest of the page)
+    recent.first.wait_for(state="visible", timeout=30_000)
+    assert recent.count() == 1
     ui.page.get_by_role("button", name="Sign out").click()
     ui.wait()
     assert _signed_out(ui)
