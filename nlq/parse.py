@@ -448,7 +448,7 @@ class Parser:
             return ParseResult(
                 None,
                 f"That is {len(asked)} questions in one: ask them one at a time.",
-                suggestions=[a.strip(" ,") for a in asked[:4]],
+                suggestions=[_on_its_own(a) for a in asked[:4]],
             )
         result = self._read(question)
         if result.intent is not None or not result.unknown:
@@ -1739,6 +1739,12 @@ def _forms(words: set[str]) -> set[str]:
         out.add(w)
         out.add(w[:-1] + "ies" if w.endswith("y") else w + "s")
     return out
+
+
+def _on_its_own(asked: str) -> str:
+    """'And how many burglaries in Hackney' -> 'How many burglaries in Hackney'."""
+    text = re.sub(r"^(?:(?:and|also|so|but|then|ok|okay|plus)\b[\s,]*)+", "", asked.strip(" ,"), flags=re.I)
+    return text[:1].upper() + text[1:]
 
 
 @functools.cache

@@ -59,7 +59,7 @@ def test_two_questions_in_one_message_are_refused_and_offered_one_at_a_time(engi
     assert parsed.sql is None and "2 questions in one" in parsed.error
     assert parsed.suggestions == [
         "How many robberies in Camden last month",
-        "And how many burglaries in Hackney in 2025",
+        "How many burglaries in Hackney in 2025",
     ]
 
 
