@@ -441,9 +441,10 @@ class Parser:
         """The reading of *question*; a chatty message that fails on words it does not know is read
         again as its asking part alone, when the context around that names nothing the asking part
         leaves out (nlq.context)."""
-        asked = [a for a in asking_parts(question) if any(label != "TIME" for label, _ in self._named_in(a))]
+        asked = asking_parts(question)
         if len(asked) > 1:  # each one a question of its own: naming a place or a crime, and readable
-            asked = [a for a in asked if self._read(a).intent is not None]
+            asked = [a for a in asked if any(label != "TIME" for label, _ in self._named_in(a))]
+            asked = [a for a in asked if self._read(a).intent is not None] if len(asked) > 1 else asked
         if len(asked) > 1:  # read as one, two questions would mix into an answer to neither
             return ParseResult(
                 None,
